@@ -147,13 +147,15 @@ impl Config {
         let path: PathBuf = root.join(CONFIG_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Diagnostic::error(&path, "configuration is not UTF-8 text")
-                })?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Diagnostic::error(&path, "configuration is not UTF-8 text"))?;
                 Config::parse(&text, &path)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(Diagnostic::error(&path, format!("cannot read configuration: {e}"))),
+            Err(e) => Err(Diagnostic::error(
+                &path,
+                format!("cannot read configuration: {e}"),
+            )),
         }
     }
 
@@ -173,11 +175,12 @@ impl Config {
                 self.base_url
             ));
         }
-        if self.theme.is_empty()
-            || self.theme.contains(['/', '\\'])
-            || self.theme.starts_with('.')
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
         {
-            return Err(format!("theme: expected a folder name under themes/, found '{}'", self.theme));
+            return Err(format!(
+                "theme: expected a folder name under themes/, found '{}'",
+                self.theme
+            ));
         }
         Ok(())
     }
@@ -211,7 +214,11 @@ mod tests {
     #[test]
     fn unknown_key_is_named() {
         let e = Config::parse("title: x\npaginte: 3\n", Path::new("digest.yaml")).unwrap_err();
-        assert!(e.message.contains("unknown field `paginte`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `paginte`"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.line, Some(2));
     }
 

@@ -111,8 +111,14 @@ impl fmt::Display for Diagnostic {
 /// Terminal columns a character takes: CJK and full-width forms take two.
 fn display_width(c: char) -> usize {
     match c as u32 {
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD => 2,
         _ => 1,
     }
 }
@@ -120,13 +126,8 @@ fn display_width(c: char) -> usize {
 /// Sorts diagnostics the way they are shown: by file, then line, errors first.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
 }
 
@@ -136,8 +137,11 @@ mod tests {
 
     #[test]
     fn display_points_at_the_column_under_wide_characters() {
-        let d = Diagnostic::error("content/a.md", "date: expected a date, found '2022-13-45'")
-            .at("---\n日期: 2022-13-45\n", 2, Some(5));
+        let d = Diagnostic::error("content/a.md", "date: expected a date, found '2022-13-45'").at(
+            "---\n日期: 2022-13-45\n",
+            2,
+            Some(5),
+        );
         let shown = d.to_string();
         assert!(shown.starts_with("error: content/a.md:2:5: date: expected"));
         assert!(shown.contains("2 | 日期: 2022-13-45"));

@@ -16,7 +16,9 @@ pub struct DateError {
 /// Parses a front matter date (any accepted form); dates without an offset are in `tz`.
 pub fn parse_date(s: &str, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     let s = s.trim();
-    let err = || DateError { found: s.to_string() };
+    let err = || DateError {
+        found: s.to_string(),
+    };
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d);
     }

@@ -22,8 +22,8 @@ pub enum DecodeError {
 /// Decodes a post's bytes into normalised text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| DecodeError::NotText("invalid UTF-8".into()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| DecodeError::NotText("invalid UTF-8".into()))?;
     Ok(Decoded {
         text: text.replace("\r\n", "\n").replace('\r', "\n"),
         encoding: "UTF-8",

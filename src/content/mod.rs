@@ -2,5 +2,15 @@
 
 pub mod date;
 pub mod decode;
+pub mod format;
+pub mod frontmatter;
+pub mod html;
+pub mod markdown;
+pub mod meta;
+pub mod post;
 pub mod sanitize;
 pub mod slug;
+pub mod text;
+pub mod tsv;
+
+pub use post::{display_path as post_display_path, parse_source, Parsed, Post, SourceFile};

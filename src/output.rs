@@ -1,0 +1,261 @@
+//! The output end of the pipeline: writes the built site atomically.
+//!
+//! The new site is written into a fresh folder beside the output folder and swapped in only
+//! when every file is written, so a failed build leaves the published site as it was.
+//! Files whose bytes did not change are hard-linked from the previous output, which keeps
+//! their modification time for rsync and deploy tools.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::render::OutputFile;
+
+/// Marks a folder as digest's own output, so digest never empties a folder it did not create.
+pub const MARKER: &str = ".digest-output";
+
+/// What writing the site did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files in the new output.
+    pub files: usize,
+    /// Files whose bytes changed (or are new) and were written.
+    pub written: usize,
+    /// Files taken over unchanged from the previous output.
+    pub unchanged: usize,
+}
+
+/// Why an output file path was refused.
+fn check_relative_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("empty path".into());
+    }
+    if path.contains('\0') || path.contains('\\') {
+        return Err("path contains a NUL or a backslash".into());
+    }
+    let p = Path::new(path);
+    for c in p.components() {
+        match c {
+            Component::Normal(name) => {
+                let name = name.to_string_lossy();
+                if name.len() > 255 {
+                    return Err("a path component is longer than 255 bytes".into());
+                }
+                let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+                let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+                    || (stem.len() == 4
+                        && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                        && stem.as_bytes()[3].is_ascii_digit());
+                if reserved {
+                    return Err(format!("'{name}' is a reserved file name on Windows"));
+                }
+            }
+            _ => return Err("path must stay inside the output folder".into()),
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `output` may be (re)written: not the site root or one of its source folders,
+/// not a folder that holds the site, and not a non-empty folder digest did not create.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(
+            output,
+            format!(
+                "refusing to use this as the output folder: {why}; choose another with --output"
+            ),
+        ))
+    };
+    let root_abs = absolute(root);
+    let out_abs = absolute(output);
+    if out_abs == root_abs {
+        return refuse("it is the site folder itself");
+    }
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it contains the site folder");
+    }
+    for source in ["content", "themes", "templates", "static", ".git"] {
+        if out_abs.starts_with(root_abs.join(source)) {
+            return refuse(&format!("it is inside the site's {source}/ folder"));
+        }
+    }
+    if out_abs.parent().is_none() {
+        return refuse("it is a file-system root");
+    }
+    match fs::symlink_metadata(&out_abs) {
+        Ok(m) if m.file_type().is_symlink() => return refuse("it is a symlink"),
+        Ok(m) if !m.is_dir() => return refuse("it is a file, not a folder"),
+        Ok(_) => {
+            let empty = fs::read_dir(&out_abs)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty && !out_abs.join(MARKER).is_file() {
+                return refuse("it is not empty and was not created by digest");
+            }
+        }
+        Err(_) => {}
+    }
+    Ok(())
+}
+
+/// Makes a path absolute and resolves `.` and `..` without touching the file system
+/// (the output folder may not exist yet), resolving symlinks of the part that does exist.
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // resolve symlinks in the longest existing prefix
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Writes `files` as the new content of `output`, atomically. On error nothing of the old
+/// output is changed and no temporary folder is left behind.
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    files: &[OutputFile],
+) -> Result<WriteStats, Diagnostic> {
+    check_output_dir(root, output)?;
+    for f in files {
+        check_relative_path(&f.path).map_err(|why| {
+            Diagnostic::error(
+                output,
+                format!("refusing to write '{}': {why}", f.path.escape_debug()),
+            )
+        })?;
+    }
+    let output = absolute(output);
+    let parent = output
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let err = |doing: &str, path: &Path, e: io::Error| {
+        Diagnostic::error(path, format!("cannot {doing}: {e}"))
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|e| err("create the output's parent folder", &parent, e))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.digest-new-{pid}"));
+    let old = parent.join(format!(".{name}.digest-old-{pid}"));
+    let _ = fs::remove_dir_all(&tmp);
+    let result = fill(&tmp, &output, files);
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    // swap: old out of the way, new in, old removed
+    let had_old = output.exists();
+    if had_old {
+        if let Err(e) = fs::rename(&output, &old) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(err("move the previous output aside", &output, e));
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, &output) {
+        if had_old {
+            let _ = fs::rename(&old, &output);
+        }
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(err("move the new output into place", &output, e));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(stats)
+}
+
+fn fill(tmp: &Path, previous: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
+    let mut stats = WriteStats::default();
+    let err = |doing: &str, path: &Path, e: io::Error| {
+        Diagnostic::error(path, format!("cannot {doing}: {e}"))
+    };
+    fs::create_dir(tmp).map_err(|e| err("create a temporary output folder", tmp, e))?;
+    let mut all: Vec<&OutputFile> = files.iter().collect();
+    let marker = OutputFile::new(
+        MARKER,
+        "This folder was written by digest build; it is rebuilt whole on every build.\n",
+    );
+    all.push(&marker);
+    for f in all {
+        let dest = tmp.join(&f.path);
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir).map_err(|e| err("create folder", dir, e))?;
+        }
+        let prev = previous.join(&f.path);
+        let same = fs::metadata(&prev)
+            .ok()
+            .filter(|m| m.is_file() && m.len() == f.bytes.len() as u64)
+            .and_then(|_| fs::read(&prev).ok())
+            .is_some_and(|old| old == f.bytes);
+        if same && fs::hard_link(&prev, &dest).is_ok() {
+            stats.unchanged += 1;
+        } else {
+            // a duplicate path replaces the earlier file
+            let _ = fs::remove_file(&dest);
+            fs::write(&dest, &f.bytes).map_err(|e| err("write", &dest, e))?;
+            stats.written += 1;
+        }
+        stats.files += 1;
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_escape_are_refused() {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../x",
+            "a\\b",
+            "a\0b",
+            "CON.html",
+            "lpt1/x",
+            "",
+        ] {
+            assert!(check_relative_path(bad).is_err(), "{bad:?} accepted");
+        }
+        let long = "a".repeat(256);
+        assert!(check_relative_path(&long).is_err());
+        assert!(check_relative_path("posts/2022/04/qingyun/index.html").is_ok());
+    }
+}
