@@ -100,6 +100,12 @@ pub struct PostPage {
     pub newer: Option<Link>,
     /// The older post.
     pub older: Option<Link>,
+    /// Posts sharing the most tags and categories.
+    pub related: Vec<PostSummary>,
+    /// Cover image as an absolute URL, for Open Graph and Twitter cards.
+    pub image_absolute: Option<String>,
+    /// JSON-LD `NewsArticle`, already escaped for a `<script>` element.
+    pub json_ld: String,
 }
 
 /// Numbered pagination for listing pages.
@@ -234,13 +240,27 @@ impl<'a> Contexts<'a> {
             name: self.site.posts[j].title.clone(),
             url: self.url(&self.site.urls[j]),
         };
+        let summary = self.summary(i);
+        let updated = post
+            .updated
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        let json_ld = super::seo::news_article(&summary, &updated, self.config);
         PostPage {
-            summary: self.summary(i),
-            content: post.body_html.clone(),
-            updated: post
-                .updated
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            image_absolute: summary
+                .image
+                .as_ref()
+                .map(|u| super::seo::absolute(&self.config.base_url, u)),
+            json_ld,
+            related: self
+                .site
+                .related
+                .get(i)
+                .map(|r| r.iter().map(|&j| self.summary(j)).collect())
                 .unwrap_or_default(),
+            summary,
+            content: super::seo::rebase_root_relative(&post.body_html, &self.config.base_url),
+            updated,
             source_url: post.source_url.clone(),
             reading_minutes: reading_minutes(&post.body_text),
             extra: post.extra.clone(),

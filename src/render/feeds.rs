@@ -11,6 +11,15 @@ use crate::content::text::escape_html;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
+/// Which feed format a feed template writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    /// Atom 1.0 (`atom.xml`): every feed of the site.
+    Atom,
+    /// RSS 2.0 (`rss.xml`): the whole site only, for readers that want RSS.
+    Rss,
+}
+
 /// An Atom feed of the newest `config.feed_limit` posts among `posts` (newest first).
 pub fn atom(
     tera: &Tera,
@@ -20,6 +29,23 @@ pub fn atom(
     path: &str,
     title: &str,
 ) -> Result<OutputFile, Diagnostic> {
+    feed(tera, ctx, config_ctx, posts, path, title, FeedKind::Atom)
+}
+
+/// A feed of the newest `config.feed_limit` posts among `posts`, in the given format.
+pub fn feed(
+    tera: &Tera,
+    ctx: &Contexts<'_>,
+    config_ctx: &ConfigContext,
+    posts: &[usize],
+    path: &str,
+    title: &str,
+    kind: FeedKind,
+) -> Result<OutputFile, Diagnostic> {
+    let template = match kind {
+        FeedKind::Atom => "atom.xml",
+        FeedKind::Rss => "rss.xml",
+    };
     let entries: Vec<serde_json::Value> = posts
         .iter()
         .take(ctx.config.feed_limit)
@@ -32,10 +58,11 @@ pub fn atom(
                 .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
             serde_json::json!({
+                "rfc2822": p.date.map(|d| d.to_rfc2822()),
                 "post": summary,
                 "published": p.date.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "updated": date,
-                "content": p.body_html,
+                "content": super::seo::rebase_root_relative(&p.body_html, &ctx.config.base_url),
             })
         })
         .collect();
@@ -51,9 +78,9 @@ pub fn atom(
     context.insert("feed_title", title);
     context.insert("feed_url", &ctx.url(path));
     context.insert("updated", &updated);
-    let xml = tera.render("atom.xml", &context).map_err(|e| {
+    let xml = tera.render(template, &context).map_err(|e| {
         Diagnostic::error(
-            "templates/atom.xml",
+            format!("templates/{template}"),
             format!("cannot render {path}: {}", error_chain(&e)),
         )
     })?;

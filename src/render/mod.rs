@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod seo;
 pub mod theme;
 
 use serde::Serialize;
@@ -248,6 +249,16 @@ pub fn render_site(
     r.render("404.html", "404.html".into(), serde_json::json!({}))?;
     let feed = feeds::atom(tera, &r.ctx, &r.config_ctx, &all, "atom.xml", &config.title)?;
     r.files.push(feed);
+    let rss = feeds::feed(
+        tera,
+        &r.ctx,
+        &r.config_ctx,
+        &all,
+        "rss.xml",
+        &config.title,
+        feeds::FeedKind::Rss,
+    )?;
+    r.files.push(rss);
     let mut files = r.files;
     files.push(feeds::sitemap(&files, site, config));
     files.push(OutputFile::new(

@@ -1,6 +1,7 @@
 //! The whole site as plain data: posts in order, their URLs, taxonomies and archives.
 //! No I/O and no HTML here; rendering reads this.
 
+pub mod related;
 pub mod taxonomy;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ pub struct Site {
     pub tags: Taxonomy,
     /// Dated posts grouped by year (newest first) and month (newest first).
     pub archives: Vec<ArchiveYear>,
+    /// For each post, the posts most related to it (indexes into `posts`).
+    pub related: Vec<Vec<usize>>,
 }
 
 /// One year of the archives.
@@ -104,6 +107,7 @@ impl Site {
         let categories = Taxonomy::categories(&posts, config);
         let tags = Taxonomy::tags(&posts, config);
         let archives = archives(&posts);
+        let related = related::related(posts.len(), &categories, &tags);
         (
             Site {
                 posts,
@@ -111,6 +115,7 @@ impl Site {
                 categories,
                 tags,
                 archives,
+                related,
             },
             diags,
         )
