@@ -1275,3 +1275,727 @@ impl TokenSink for TextSink {
         TokenSinkResult::Continue
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Parses `html` and fails on anything the policy would not let through (see
+    /// [`policy_violations`]), plus a raw look for the tags no output may ever contain.
+    fn assert_inert(html: &str) {
+        let violations = policy_violations(html);
+        assert!(violations.is_empty(), "{violations:#?}\nin: {html}");
+        let lower = html.to_ascii_lowercase();
+        for tag in [
+            "<script",
+            "<style",
+            "<iframe",
+            "<frame",
+            "<object",
+            "<embed",
+            "<svg",
+            "<math",
+            "<form",
+            "<button",
+            "<textarea",
+            "<select",
+            "<template",
+            "<base",
+            "<meta",
+            "<link",
+            "<noscript",
+            "<!--",
+        ] {
+            assert!(!lower.contains(tag), "{tag} in: {html}");
+        }
+    }
+
+    fn clean(html: &str) -> String {
+        let out = sanitize_html(html);
+        assert_inert(&out);
+        assert_eq!(sanitize_html(&out), out, "not idempotent for: {html}");
+        out
+    }
+
+    const REL: &str = r#"rel="noopener noreferrer nofollow""#;
+    const LAZY: &str = r#"loading="lazy" referrerpolicy="no-referrer""#;
+
+    #[test]
+    fn keeps_ordinary_article_markup() {
+        let html = concat!(
+            "<h1>一</h1><h2>二</h2><h3>三</h3><h4>四</h4><h5>五</h5><h6>六</h6>",
+            "<p><strong>粗</strong><b>b</b><em>斜</em><i>i</i><u>u</u><s>s</s><del>d</del>",
+            "<ins>i</ins><sub>1</sub><sup>2</sup><mark>m</mark><small>s</small><code>c</code>",
+            "<kbd>k</kbd><q>q</q><cite>c</cite><abbr title=\"Cloud\">云</abbr><br>",
+            "<span lang=\"en\">x</span></p>",
+            "<blockquote><p>引用</p></blockquote><hr><pre>pre\n  text</pre>",
+            "<ul><li>a</li></ul><ol start=\"3\"><li>b</li></ol><dl><dt>t</dt><dd>d</dd></dl>",
+            "<table><caption>c</caption><thead><tr><th colspan=\"2\">h</th></tr></thead>",
+            "<tbody><tr><td rowspan=\"2\">1</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot>",
+            "</table>",
+            "<figure><img alt=\"图\" height=\"400\" title=\"t\" width=\"600\" ",
+            "src=\"https://img.example.com/a.png\" loading=\"lazy\" referrerpolicy=\"no-referrer\">",
+            "<figcaption>说明</figcaption></figure>",
+            "<details open=\"\"><summary>s</summary><div><section><article>x</article></section>",
+            "</div></details><ruby>云<rp>(</rp><rt>yún</rt><rp>)</rp></ruby>",
+        );
+        assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn drops_code_embeds_media_and_controls_with_their_content() {
+        for tag in [
+            "script", "style", "template", "noscript", "iframe", "noembed", "noframes", "object",
+            "applet", "textarea", "select", "button", "audio", "video", "canvas", "title", "xmp",
+            "dialog", "map", "datalist", "option", "optgroup", "portal",
+        ] {
+            let html = format!("<p>keep</p><{tag}>secret<p>nested</p></{tag}><p>too</p>");
+            assert_eq!(clean(&html), "<p>keep</p><p>too</p>", "{tag}");
+        }
+        for void in [
+            "<embed src=x.swf>",
+            "<base href=\"https://evil.example/\">",
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
+            "<link rel=\"stylesheet\" href=\"x.css\">",
+            "<param name=a value=b>",
+            "<source src=a.mp4>",
+            "<track src=a.vtt>",
+            "<area href=x>",
+            "<input type=\"text\" value=\"x\">",
+            "<input type=\"hidden\" name=\"csrf\" value=\"secret\">",
+            "<input>",
+        ] {
+            assert_eq!(clean(&format!("<p>a{void}b</p>")), "<p>ab</p>", "{void}");
+        }
+        assert_eq!(clean("<p>a</p><plaintext><p>b</p>"), "<p>a</p>");
+        for foreign in [
+            "<svg><g><text>secret</text></g><style>x</style></svg>",
+            "<math><mi>secret</mi><mo>+</mo><mtext>y</mtext></math>",
+        ] {
+            assert_eq!(
+                clean(&format!("<p>a{foreign}b</p>")),
+                "<p>ab</p>",
+                "{foreign}"
+            );
+        }
+        // An HTML element ends SVG and MathML, for the parser as for browsers: it is no
+        // longer inside them.
+        assert_eq!(
+            clean("<svg><text>secret</text><p>shown</p></svg>"),
+            "<p>shown</p>"
+        );
+    }
+
+    #[test]
+    fn unwraps_layout_and_unknown_tags_but_keeps_their_text() {
+        let html = concat!(
+            "<center><font color=red>红</font></center><nav>n</nav>",
+            "<form action=\"/x\"><label>l</label><fieldset><legend>g</legend></fieldset></form>",
+            "<marquee>m</marquee><o:p>o</o:p><my-widget>w</my-widget><time>2022</time>",
+        );
+        assert_eq!(clean(html), "红nlgmow2022");
+    }
+
+    #[test]
+    fn removes_event_handlers_styles_and_unknown_attributes() {
+        let html = concat!(
+            r#"<p onclick="x()" style="color:red" class="intro" data-x="1" align="center" "#,
+            r#"dir="rtl" tabindex="1" contenteditable="">t</p>"#
+        );
+        assert_eq!(clean(html), "<p>t</p>");
+        assert_eq!(
+            clean(
+                r#"<div onmouseover=alert(1) ONLOAD=alert(2) style="background:url(javascript:x)">d</div>"#
+            ),
+            "<div>d</div>"
+        );
+    }
+
+    #[test]
+    fn links_keep_only_http_https_mailto_and_relative_targets() {
+        let kept = [
+            (
+                "https://a.example/x?y=1&z=2",
+                "https://a.example/x?y=1&amp;z=2",
+            ),
+            ("http://a.example", "http://a.example"),
+            ("mailto:editor@example.com", "mailto:editor@example.com"),
+            ("/posts/2022/", "/posts/2022/"),
+            ("page.html", "page.html"),
+            ("?q=1", "?q=1"),
+            ("  https://a.example/  ", "https://a.example/"),
+            ("HTTPS://A.EXAMPLE", "HTTPS://A.EXAMPLE"),
+        ];
+        for (href, out) in kept {
+            let html = format!(r#"<a href="{href}">t</a>"#);
+            assert_eq!(
+                clean(&html),
+                format!(r#"<a href="{out}" {REL}>t</a>"#),
+                "{href}"
+            );
+        }
+        let dropped = [
+            "javascript:alert(1)",
+            "  JaVaScRiPt:alert(1)",
+            "jav&#x09;ascript:alert(1)",
+            "jav&#x0A;ascript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "javascript&colon;alert(1)",
+            "\u{1}javascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "DATA:text/html,<script>alert(1)</script>",
+            "ftp://files.example/",
+            "tel:+8610123",
+            "file:///etc/passwd",
+        ];
+        for href in dropped {
+            let html = format!(r#"<a href="{href}">t</a>"#);
+            assert_eq!(clean(&html), format!("<a {REL}>t</a>"), "{href}");
+        }
+    }
+
+    #[test]
+    fn external_links_get_rel_https_and_no_target() {
+        assert_eq!(
+            clean(r#"<a href="//example.com/x" target="_blank" rel="opener">x</a>"#),
+            format!(r#"<a href="https://example.com/x" {REL}>x</a>"#)
+        );
+        assert_eq!(
+            clean(r#"<a href="\\example.com/x">x</a><a href=" ///example.com">y</a>"#),
+            format!(
+                r#"<a href="https://example.com/x" {REL}>x</a><a href="https://example.com" {REL}>y</a>"#
+            )
+        );
+        // Every link gets the same rel, internal ones too: it costs nothing and a
+        // relative-looking URL is not always internal.
+        assert_eq!(
+            clean(r#"<a href="/about/">a</a>"#),
+            format!(r#"<a href="/about/" {REL}>a</a>"#)
+        );
+    }
+
+    #[test]
+    fn images_are_lazy_without_referrer_and_only_from_http_or_relative() {
+        assert_eq!(
+            clean(
+                r#"<img src="//img.cls.cn/a.png" loading="eager" referrerpolicy="unsafe-url" onerror="x()" srcset="a.png 2x">"#
+            ),
+            format!(r#"<img src="https://img.cls.cn/a.png" {LAZY}>"#)
+        );
+        assert_eq!(
+            clean(r#"<img src="a.png">"#),
+            format!(r#"<img src="a.png" {LAZY}>"#)
+        );
+        for src in [
+            "data:image/png;base64,iVBORw0KGgo=",
+            "javascript:alert(1)",
+            "",
+            "  ",
+            "vbscript:x",
+        ] {
+            assert_eq!(
+                clean(&format!(r#"<p><img src="{src}" alt="a">b</p>"#)),
+                "<p>b</p>",
+                "{src}"
+            );
+        }
+        assert_eq!(clean("<p><img alt=a>b</p>"), "<p>b</p>");
+    }
+
+    #[test]
+    fn lazy_loaded_images_use_their_real_address() {
+        // WeChat and many CMS put the real address in data-src and a placeholder in src.
+        assert_eq!(
+            clean(
+                r#"<img data-src="https://mmbiz.qpic.cn/a.jpg" src="data:image/gif;base64,R0lGOD=">"#
+            ),
+            format!(r#"<img src="https://mmbiz.qpic.cn/a.jpg" {LAZY}>"#)
+        );
+        assert_eq!(
+            clean(r#"<img src="/static/grey.gif" data-original="//img.example.com/b.jpg">"#),
+            format!(r#"<img src="https://img.example.com/b.jpg" {LAZY}>"#)
+        );
+        assert_eq!(
+            clean(r#"<img data-src="javascript:x" src="c.jpg">"#),
+            format!(r#"<img src="c.jpg" {LAZY}>"#)
+        );
+    }
+
+    #[test]
+    fn tracking_pixels_are_dropped() {
+        for img in [
+            r#"<img src="https://t.example/p.gif" width="1" height="1">"#,
+            r#"<img src="https://t.example/p.gif" width="0" height="0">"#,
+            r#"<img src="https://t.example/p.gif" width="1px" height=" 1 ">"#,
+            r#"<img src="https://t.example/p.gif" width="0">"#,
+            r#"<img src="https://t.example/p.gif" height="0">"#,
+        ] {
+            assert_eq!(clean(&format!("<p>a{img}b</p>")), "<p>ab</p>", "{img}");
+        }
+        for (img, out) in [
+            (
+                r#"<img src="https://x.example/i.png" width="1">"#,
+                r#"<img width="1" "#,
+            ),
+            (
+                r#"<img src="https://x.example/i.png" width="2" height="1">"#,
+                r#"<img height="1" width="2" "#,
+            ),
+        ] {
+            assert!(clean(img).starts_with(out), "{img}");
+        }
+    }
+
+    #[test]
+    fn hidden_elements_go_with_their_content() {
+        for attr in [
+            r#"style="display:none""#,
+            r#"style="DISPLAY : NONE""#,
+            r#"style="color:red; display: none !important;""#,
+            r#"style="display:/* sneaky */none""#,
+            r#"style="visibility:hidden""#,
+            r#"style=" Visibility :Hidden ""#,
+            r#"style="visibility: collapse""#,
+            "hidden",
+            r#"hidden="hidden""#,
+            r#"HIDDEN="until-found""#,
+        ] {
+            let html =
+                format!("<p>shown</p><div {attr}>secret<p>nested <b>deep</b></p></div><p>too</p>");
+            assert_eq!(clean(&html), "<p>shown</p><p>too</p>", "{attr}");
+            assert_eq!(html_to_text(&html), "shown\ntoo", "{attr}");
+        }
+        for attr in [
+            r#"style="display:block""#,
+            r#"style="visibility:visible""#,
+            r#"style="x-display:none""#,
+            r#"aria-hidden="true""#,
+        ] {
+            let html = format!("<div {attr}>shown</div>");
+            assert_eq!(clean(&html), "<div>shown</div>", "{attr}");
+        }
+    }
+
+    #[test]
+    fn comments_are_dropped() {
+        assert_eq!(
+            clean("<p>a<!-- secret -->b</p><!--[if IE]><p>x</p><![endif]--><![CDATA[c]]>"),
+            "<p>ab</p>"
+        );
+    }
+
+    #[test]
+    fn only_whitelisted_classes_survive() {
+        assert_eq!(
+            clean(
+                r#"<pre><code class="language-rust hljs">x</code></pre><code class="language-c++">y</code>"#
+            ),
+            r#"<pre><code class="language-rust">x</code></pre><code class="language-c++">y</code>"#
+        );
+        assert_eq!(
+            clean(
+                r#"<p class="btn btn-primary site-header">p</p><code class="language-">z</code>"#
+            ),
+            "<p>p</p><code>z</code>"
+        );
+        assert_eq!(
+            clean(r##"<sup class="footnote-reference evil"><a href="#1">1</a></sup>"##),
+            format!(
+                r##"<sup class="footnote-reference"><a href="#user-content-1" {REL}>1</a></sup>"##
+            )
+        );
+    }
+
+    #[test]
+    fn ids_and_fragment_links_are_prefixed_once() {
+        let html = r##"<h2 id="intro">i</h2><a href="#intro">to</a><a href="#">top</a><a href="page.html#x">p</a>"##;
+        let expected = format!(
+            r##"<h2 id="user-content-intro">i</h2><a href="#user-content-intro" {REL}>to</a><a href="#" {REL}>top</a><a href="page.html#x" {REL}>p</a>"##
+        );
+        assert_eq!(clean(html), expected);
+        // `clean` checks that a second pass changes nothing, i.e. no double prefix.
+    }
+
+    #[test]
+    fn only_disabled_checkboxes_survive_among_inputs() {
+        assert_eq!(
+            clean(
+                r#"<li><input type="checkbox" name="n" value="v" onclick="x()" checked autofocus form="f">done</li>"#
+            ),
+            r#"<li><input type="checkbox" checked="" disabled="">done</li>"#
+        );
+        assert_eq!(
+            clean(r#"<li><input type=" CHECKBOX ">todo</li>"#),
+            r#"<li><input type="checkbox" disabled="">todo</li>"#
+        );
+        for input in [
+            r#"<input type="text">"#,
+            r#"<input type="submit" formaction="javascript:alert(1)">"#,
+            r#"<input type="image" src="x.png">"#,
+            r#"<input type="password">"#,
+            r#"<input type="checkbox" hidden>"#,
+        ] {
+            assert_eq!(clean(&format!("<p>a{input}b</p>")), "<p>ab</p>", "{input}");
+        }
+    }
+
+    #[test]
+    fn table_cell_alignment_survives_as_align() {
+        assert_eq!(
+            clean(
+                r#"<table><tr><th style="text-align: center">a</th><td style="TEXT-ALIGN:right;color:red">b</td><td align="left">c</td><td style="text-align:evil">d</td></tr></table>"#
+            ),
+            r#"<table><tbody><tr><th align="center">a</th><td align="right">b</td><td align="left">c</td><td>d</td></tr></tbody></table>"#
+        );
+    }
+
+    #[test]
+    fn numeric_attributes_must_be_numbers() {
+        assert_eq!(
+            clean(
+                r#"<table><tr><td colspan="2x" rowspan="3">a</td></tr></table><ol start="-1"><li>b</li></ol>"#
+            ),
+            r#"<table><tbody><tr><td rowspan="3">a</td></tr></tbody></table><ol><li>b</li></ol>"#
+        );
+        assert_eq!(
+            clean(r#"<img src="a.png" width="100%" height=" 20 ">"#),
+            format!(r#"<img height="20" src="a.png" {LAZY}>"#)
+        );
+    }
+
+    #[test]
+    fn markdown_output_of_pulldown_cmark_survives() {
+        use pulldown_cmark::{html::push_html, Options, Parser};
+        let markdown = concat!(
+            "# 标题\n\n",
+            "正文[^1]，见[官网](https://www.qingcloud.com)。\n\n",
+            "- [x] 完成\n- [ ] 未完成\n\n",
+            "| 左 | 中 |\n|:---|:--:|\n| a | b |\n\n",
+            "```rust\nfn main() {}\n```\n\n",
+            "~~删除~~\n\n",
+            "[^1]: 脚注。\n",
+        );
+        let options = Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH;
+        let mut html = String::new();
+        push_html(&mut html, Parser::new_ext(markdown, options));
+        let expected = format!(
+            concat!(
+                "<h1>标题</h1>\n",
+                "<p>正文<sup class=\"footnote-reference\"><a href=\"#user-content-1\" {rel}>1</a></sup>，",
+                "见<a href=\"https://www.qingcloud.com\" {rel}>官网</a>。</p>\n",
+                "<ul>\n<li><input type=\"checkbox\" checked=\"\" disabled=\"\">\n完成</li>\n",
+                "<li><input type=\"checkbox\" disabled=\"\">\n未完成</li>\n</ul>\n",
+                "<table><thead><tr><th align=\"left\">左</th><th align=\"center\">中</th></tr></thead>",
+                "<tbody>\n<tr><td align=\"left\">a</td><td align=\"center\">b</td></tr>\n</tbody></table>\n",
+                "<pre><code class=\"language-rust\">fn main() {{}}\n</code></pre>\n",
+                "<p><del>删除</del></p>\n",
+                "<div class=\"footnote-definition\" id=\"user-content-1\">",
+                "<sup class=\"footnote-definition-label\">1</sup>\n<p>脚注。</p>\n</div>\n",
+            ),
+            rel = REL
+        );
+        assert_eq!(clean(&html), expected, "from:\n{html}");
+    }
+
+    /// Seed 001: a hidden paragraph, stock-widget comments, a linked chart image with
+    /// styles, classes, data attributes and `target`, then the article.
+    #[test]
+    fn seed_001_body_shape() {
+        let html = concat!(
+            r#"<p style="display:none;height:1px;overflow:hidden;"><br /></p>"#,
+            "<!-- EM_StockImg_Start -->",
+            r#"<p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/1.688316" "#,
+            r#"data-code="688316|1|1" class="EmImageRemark" target="_blank">"#,
+            r#"<img src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=1.688316&imageType=k&at=1" "#,
+            r#"border="0" alt="K图 688316_0" style="border:#d1d1d1 1px solid;" width="578" height="276" /></a></p>"#,
+            "<!-- EM_StockImg_End -->",
+            "<p>4月28日“中国混合云第一股”青云科技发布财报。<br /></p>",
+        );
+        let expected = concat!(
+            r#"<p><a href="http://quote.eastmoney.com/unify/r/1.688316" rel="noopener noreferrer nofollow">"#,
+            r#"<img alt="K图 688316_0" height="276" width="578" "#,
+            r#"src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=1.688316&amp;imageType=k&amp;at=1" "#,
+            r#"loading="lazy" referrerpolicy="no-referrer"></a></p>"#,
+            "<p>4月28日“中国混合云第一股”青云科技发布财报。<br></p>",
+        );
+        assert_eq!(clean(html), expected);
+        assert_eq!(
+            html_to_text(html),
+            "4月28日“中国混合云第一股”青云科技发布财报。"
+        );
+        assert_eq!(
+            first_image_src(html).as_deref(),
+            Some(
+                "https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=1.688316&imageType=k&at=1"
+            )
+        );
+    }
+
+    const XSS_VECTORS: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        "<scr<script>ipt>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<img src=\"x\" onerror=\"alert(1)\"//>",
+        "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+        "<svg onload=alert(1)>",
+        "<svg><script>alert(1)</script></svg>",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text x=20 y=20>XSS</text></a></svg>",
+        "<svg><animate href=#x attributeName=href values=javascript:alert(1) /><a id=x><text>X</text></a></svg>",
+        "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+        "<a href=\"  JaVaScRiPt:alert(1)\">x</a>",
+        "<a href=\"java\0script:alert(1)\">x</a>",
+        "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+        "<a href=\"vbscript:msgbox(1)\">x</a>",
+        "<iframe src=\"javascript:alert(1)\"></iframe>",
+        "<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;img src=1 onerror=alert(1)&gt;\">",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+        "<form><button formaction=javascript:alert(1)>X</button></form>",
+        "<form action=\"javascript:alert(1)\"><input type=submit></form>",
+        "<form id=test></form><button form=test formaction=javascript:alert(1)>X</button>",
+        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+        "<base href=\"javascript:alert(1)//\">",
+        "<object data=\"javascript:alert(1)\"></object>",
+        "<embed src=\"data:text/html,<script>alert(1)</script>\">",
+        "<details open ontoggle=alert(1)>",
+        "<input type=checkbox onfocus=alert(1) autofocus>",
+        "<video><source onerror=\"alert(1)\"></video>",
+        "<audio src=x onerror=alert(1)>",
+        "<body onload=alert(1)>",
+        "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
+        "<div style=\"background-image:url(javascript:alert(1))\">x</div>",
+        "<div style=\"width:expression(alert(1))\">x</div>",
+        "<a href=\"https://example.com\" style=\"position:fixed;top:0;left:0;width:100%;height:100%\">x</a>",
+        "<link rel=import href=\"https://evil.example/x.html\">",
+        "<style>@import 'https://evil.example/x.css';</style>",
+        "<template><img src=x onerror=alert(1)></template>",
+        "<xmp><img src=x onerror=alert(1)></xmp>",
+        "<textarea><img src=x onerror=alert(1)></textarea>",
+        "<title><img src=x onerror=alert(1)></title>",
+        "<noembed><img src=x onerror=alert(1)></noembed>",
+        "<plaintext><img src=x onerror=alert(1)>",
+        "<select><template><style><img src=x onerror=alert(1)>",
+        "<!--<img src=x onerror=alert(1)>-->",
+        "<![CDATA[<img src=x onerror=alert(1)>]]>",
+        "<isindex action=javascript:alert(1) type=image>",
+        "<a href=\"javascript&colon;alert(1)\">x</a>",
+        "<div id=\"search-input\" name=\"getElementById\">x</div>",
+        "<img src=\"https://x.example/a.png\" srcset=\"javascript:alert(1) 2x\">",
+        "<p>a</p></body></html><script>alert(1)</script>",
+        "<img src='x' onerror='alert(1)'/><img src=`x`onerror=alert(1)>",
+        "<a href=\"#\" onclick=\"alert(1)\">x</a>",
+        "<image src=x onerror=alert(1)>",
+        "<keygen autofocus onfocus=alert(1)>",
+        "<marquee onstart=alert(1)>x</marquee>",
+    ];
+
+    #[test]
+    fn classic_xss_vectors_come_out_inert() {
+        for vector in XSS_VECTORS {
+            let out = clean(vector);
+            assert!(
+                !out.to_ascii_lowercase().contains("alert(1)</script"),
+                "{vector} -> {out}"
+            );
+            // Inside and after other markup too.
+            clean(&format!("<p>a<b>{vector}</b>c</p><ul><li>{vector}"));
+        }
+        assert_eq!(
+            clean("<img src=x onerror=alert(1)>"),
+            format!(r#"<img src="x" {LAZY}>"#)
+        );
+        assert_eq!(clean("<svg onload=alert(1)><circle r=1 /></svg>y"), "y");
+    }
+
+    #[test]
+    fn policy_violations_finds_what_the_policy_forbids() {
+        let found = policy_violations(concat!(
+            "<script>x</script><a href=\"javascript:x\" onclick=\"y\">a</a>",
+            "<img src=\"//x/a.png\"><p style=\"color:red\" class=\"btn\"><!-- c --></p>",
+        ));
+        assert_eq!(found.len(), 9, "{found:#?}");
+        assert!(policy_violations(&sanitize_html("<a href=x>x</a>")).is_empty());
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let html = concat!(
+            r#"<p class="x" style="y" id="a" data-z="1" title="t">p</p>"#,
+            r#"<img width="2" height="3" alt="a" title="t" data-src="//a/b.png" class="c" id="i">"#,
+            r#"<a target="_blank" title="t" href="//x" id="l" class="footnote-reference q">a</a>"#
+        );
+        let first = clean(html);
+        for _ in 0..20 {
+            assert_eq!(sanitize_html(html), first);
+        }
+    }
+
+    #[test]
+    fn text_has_one_line_per_block_and_collapsed_whitespace() {
+        assert_eq!(
+            html_to_text("<p>Hello\n   world</p><p>second</p>"),
+            "Hello world\nsecond"
+        );
+        assert_eq!(
+            html_to_text("<ul><li>a</li><li>b<br>c</li></ul>"),
+            "a\nb\nc"
+        );
+        assert_eq!(
+            html_to_text("<h2>标题</h2>正文<div>块</div>尾"),
+            "标题\n正文\n块\n尾"
+        );
+        assert_eq!(
+            html_to_text("<table><tr><th>名称</th><td>值</td></tr><tr><td>c</td></tr></table>"),
+            "名称 值\nc"
+        );
+        assert_eq!(
+            html_to_text("<pre>line 1\n  line  2\n\n</pre>"),
+            "line 1\nline 2"
+        );
+        assert_eq!(html_to_text("<p>云<b>计</b>算</p>"), "云计算");
+        assert_eq!(
+            html_to_text("<p>a<!-- b -->c<script>d</script><span hidden>e</span>f</p>"),
+            "acf"
+        );
+        assert_eq!(
+            html_to_text("<p>\u{3000}\u{3000}青云科技&nbsp;发布 &amp; 增长</p>"),
+            "青云科技 发布 & 增长"
+        );
+        assert_eq!(html_to_text(""), "");
+        assert_eq!(html_to_text("<br><br><p> </p>"), "");
+    }
+
+    #[test]
+    fn text_joins_hard_wrapped_cjk_lines_without_a_space() {
+        // Seed 002 was hard-wrapped mid-sentence by a PDF export.
+        assert_eq!(
+            html_to_text("<p>云计算市场\n持续增长，\nAWS\n和阿里云\n“领先”\nin\nChina</p>"),
+            "云计算市场持续增长，AWS 和阿里云“领先” in China"
+        );
+        // A space the author typed stays.
+        assert_eq!(html_to_text("<p>云计算 市场</p>"), "云计算 市场");
+    }
+
+    #[test]
+    fn first_image_skips_what_readers_do_not_see() {
+        let html = concat!(
+            r#"<div style="display:none"><img src="https://x.example/hidden.png"></div>"#,
+            r#"<img src="https://t.example/p.gif" width="1" height="1">"#,
+            r#"<img src="data:image/png;base64,AAAA">"#,
+            r#"<p><img data-src="//img.example.com/real.png" src="grey.gif"></p>"#,
+            r#"<img src="https://x.example/second.png">"#,
+        );
+        assert_eq!(
+            first_image_src(html).as_deref(),
+            Some("https://img.example.com/real.png")
+        );
+        assert_eq!(first_image_src("<p>no image</p>"), None);
+    }
+
+    /// Runs `f` on a thread with a 2 MB stack, the default for test threads, so that a
+    /// recursive walk anywhere would overflow it.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_takes_long() {
+        on_small_stack(|| {
+            let shapes: [(&str, &str); 6] = [
+                ("<div>", ""),
+                ("<div>", "</div>"),
+                ("<ul><li>", ""),
+                ("<b>", ""),
+                ("<table><tr><td>", ""),
+                ("<a href=x><i>", ""),
+            ];
+            for (open, close) in shapes {
+                let html = format!(
+                    "{}深<script>alert(1)</script><p hidden>藏</p><p>文 &amp; 字</p>{}",
+                    open.repeat(100_000),
+                    close.repeat(100_000)
+                );
+                let start = Instant::now();
+                let out = sanitize_html(&html);
+                let elapsed = start.elapsed();
+                eprintln!(
+                    "{open}{close} ×100000, {} KB: {elapsed:?}",
+                    html.len() / 1000
+                );
+                assert_eq!(out, "<p>深</p>\n<p>文 &amp; 字</p>", "{open}");
+                assert_eq!(html_to_text(&html), "深\n文 & 字", "{open}");
+                assert_eq!(first_image_src(&html), None);
+                assert_inert(&out);
+                // What remains is linear in the input (html5ever's tokenizer runs at roughly
+                // 1 µs a byte in a debug build); without the depth limit this is hours.
+                let limit = Duration::from_secs_f64(2.0 * (html.len() as f64 / 500_000.0).max(1.0));
+                assert!(elapsed < limit, "{open}: {elapsed:?}");
+            }
+            assert_eq!(policy_violations(&"<div>".repeat(100_000)).len(), 1);
+        });
+    }
+
+    #[test]
+    fn feeding_the_parser_in_pieces_changes_nothing() {
+        // Tags, entities and multi-byte characters straddling every piece boundary.
+        let unit = "<p class=\"c\">云&amp;计&#x7B97;<a href=\"https://x.example/?a=1&amp;b=2\">链</a><!-- c --></p>";
+        for pad in 0..unit.len() {
+            let html = format!(
+                "{}{}",
+                "x".repeat(pad),
+                unit.repeat(2 * CHUNK_BYTES / unit.len() + 2)
+            );
+            let pieces =
+                parse_bounded(&html).and_then(|doc| html_element(&doc).map(|e| e.inner_html()));
+            let whole = Html::parse_fragment(&html).root_element().inner_html();
+            assert_eq!(pieces.as_deref(), Some(whole.as_str()), "pad {pad}");
+        }
+    }
+
+    #[test]
+    fn nesting_below_the_limit_keeps_its_markup() {
+        on_small_stack(|| {
+            let html = format!("{}x{}", "<div>".repeat(400), "</div>".repeat(400));
+            assert_eq!(clean(&html), html);
+            assert_eq!(html_to_text(&html), "x");
+        });
+    }
+
+    #[test]
+    fn ten_megabytes_on_one_line_take_linear_time() {
+        let unit = concat!(
+            r#"<p style="text-align:center">云计算市场<b>持续增长</b>，"#,
+            r#"<a href="//example.com/a?x=1&y=2" target="_blank">链接</a>"#,
+            r#"<img src="https://img.example.com/a.png" width="600" height="400">"#,
+            r#"<span style="display:none">隐藏</span><!-- c --><script>x()</script></p>"#,
+        );
+        let run = |bytes: usize| {
+            let html = unit.repeat(bytes / unit.len() + 1);
+            let start = Instant::now();
+            let out = sanitize_html(&html);
+            let text = html_to_text(&html);
+            let elapsed = start.elapsed();
+            assert!(!out.contains("隐藏") && !text.contains("隐藏"));
+            assert_eq!(text.lines().count(), html.matches("<p ").count());
+            elapsed
+        };
+        let one = run(1 << 20);
+        let ten = run(10 << 20);
+        eprintln!("1 MB: {one:?}, 10 MB: {ten:?}");
+        // Linear is ×10; quadratic would be ×100. Leave room for a busy machine.
+        assert!(ten < one * 30, "1 MB: {one:?}, 10 MB: {ten:?}");
+    }
+}
