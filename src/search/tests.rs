@@ -428,6 +428,130 @@ fn broken_index_is_an_error_not_a_panic() {
     ));
 }
 
+// ---- search.js ----
+
+/// search.js must rank exactly as `search` does: run it under Node (when Node is installed)
+/// over the same files, served under a sub-path, and compare the first page of results.
+#[test]
+fn search_js_ranks_like_rust() {
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let mut docs = sample_docs();
+    docs.extend(testgen::generate(400, 3, 300));
+    let files = build_index(&docs);
+    let dir = tempfile::tempdir().unwrap();
+    for (p, b) in &files {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b).unwrap();
+    }
+    let queries = [
+        "青云",
+        "融资",
+        "阿里云 出海",
+        "OpenStack",
+        "蚂蚁金服",
+        "KubeSphere",
+        "东数西算",
+        "比特币",
+        "kube",
+        "云",
+        "10.8",
+        "数据中心 算力",
+        "ＡＷＳ 出海",
+        "青云QingCloud",
+        "的 云 计算",
+        "k",
+        "哈哈哈",
+        "2021",
+    ];
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new("node")
+        .arg(format!("{root}/src/search/js_harness.js"))
+        .arg(dir.path())
+        .arg(format!("{root}/themes/default/static/search.js"))
+        .arg("/digest/")
+        .arg(serde_json::to_string(&queries).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (q, page) in queries.iter().zip(js.as_array().unwrap()) {
+        let want: Vec<String> = search(&files, q)
+            .unwrap()
+            .into_iter()
+            .take(RESULTS_PER_PAGE)
+            .map(|h| format!("http://localhost/digest/{}", h.url))
+            .collect();
+        let got: Vec<String> = page["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["href"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, want, "query {q}: {}", page["status"]);
+        for f in page["fetched"].as_array().unwrap() {
+            assert!(
+                f.as_str()
+                    .unwrap()
+                    .starts_with("http://localhost/digest/search/"),
+                "{f}"
+            );
+        }
+    }
+    // Matched terms are marked in the title or snippet of the first result.
+    let first = &js[2]["results"][0];
+    assert!(!first["marks"].as_array().unwrap().is_empty(), "{first}");
+    assert!(js[7]["status"].as_str().unwrap().contains("没有找到"));
+}
+
+/// The search page hands search.js the base URL and holds every element the script uses.
+#[test]
+fn search_page_passes_the_base_url_to_the_script() {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(vec![
+        (
+            "base.html",
+            "<title>{% block title %}{% endblock title %}</title>{% block content %}{% endblock content %}",
+        ),
+        ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ])
+    .unwrap();
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "config",
+        &serde_json::json!({"base_url": "/digest/", "title": "云计算资讯摘要"}),
+    );
+    // Tera escapes `/` in output as `&#x2F;`, which attributes decode back.
+    let html = tera
+        .render("search.html", &ctx)
+        .unwrap()
+        .replace("&#x2F;", "/");
+    for want in [
+        r#"id="search""#,
+        r#"data-base="/digest/""#,
+        r#"action="/digest/search/""#,
+        r#"name="q""#,
+        r#"class="search-status""#,
+        r#"class="search-results""#,
+        r#"class="search-more""#,
+        r#"<script src="/digest/search.js" defer>"#,
+        "<title>搜索 - 云计算资讯摘要</title>",
+    ] {
+        assert!(html.contains(want), "missing {want} in {html}");
+    }
+}
+
 // ---- size ----
 
 /// Two-word queries a reader of the digest might type, common and rare words mixed.
