@@ -1,0 +1,257 @@
+//! Posts to index files: `search/meta.json`, term shards `search/t/N.txt`, one small
+//! file per post `search/d/ID.json`.
+//!
+//! Document ids follow date order, oldest first (undated posts before all dated ones), so
+//! "newer wins ties" needs no dates at query time: the larger id wins. Adding a newer post
+//! also leaves every older post's id, and so its doc file, unchanged.
+//!
+//! Terms are sorted (by UTF-16 code units, the order JavaScript compares strings in) and cut
+//! into shards of about [`SHARD_TARGET_BYTES`]; `meta.json` lists each shard's first term. A
+//! shard is plain text, one `term postings` line per term in sorted order: most terms of a
+//! big index occur in one or two posts, and JSON's quotes and colons would cost more than
+//! their postings. Terms never hold spaces or newlines (those separate terms). An
+//! exact term lives in one shard, found by binary search, and a prefix's terms lie in a run of
+//! neighbouring shards. Sizes adapt to the site: a small site has a few shards, a big one
+//! many, none much bigger than the target unless one term's postings alone are.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::postings::{PostingWriter, BODY, SUMMARY, TAXONOMY, TITLE};
+use super::tokenize::{index_terms_at, is_pair};
+use super::SearchDoc;
+
+/// Target size of a term shard. Smaller shards mean fewer wasted bytes per query but more
+/// files and a longer `meta.json`; at 10,000 posts this keeps a two-term query well under
+/// 1 MB with `meta.json` still small (see the size tests).
+pub(crate) const SHARD_TARGET_BYTES: usize = 16 * 1024;
+
+/// Characters of body text kept per post for snippets: enough for a window around a match
+/// near the start of a post, small enough that ten results cost tens of kilobytes.
+pub(crate) const SNIPPET_CHARS: usize = 800;
+
+/// Bumped when the file layout changes, so search.js can refuse an index it cannot read.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// Path of the index's entry file, relative to the output folder.
+pub(crate) const META_PATH: &str = "search/meta.json";
+
+/// Path of term shard `n`.
+pub(crate) fn shard_path(n: usize) -> String {
+    format!("search/t/{n}.txt")
+}
+
+/// Path of the doc file of document `id`.
+pub(crate) fn doc_path(id: u32) -> String {
+    format!("search/d/{id}.json")
+}
+
+/// `search/meta.json`: what a browser fetches first, once per page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Meta {
+    /// [`FORMAT_VERSION`].
+    pub(crate) version: u32,
+    /// A hash of every other index file, appended to their URLs (`?v=`) so a browser never
+    /// mixes cached shards of an old build with a new `meta.json`.
+    pub(crate) hash: String,
+    /// Number of documents; ids are `0..docs`.
+    pub(crate) docs: u32,
+    /// First term of each shard, in order, separated by spaces (a JSON list would cost three
+    /// more bytes a shard); shard `n` is `search/t/n.txt`.
+    pub(crate) shards: String,
+}
+
+/// `search/d/ID.json`: what a result shows, fetched only for the results on screen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DocFile {
+    /// Site-relative URL of the post.
+    pub(crate) u: String,
+    /// Title.
+    pub(crate) t: String,
+    /// RFC 3339 date, for `<time datetime>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) dt: Option<String>,
+    /// Date as shown to readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) d: Option<String>,
+    /// Category names.
+    #[serde(default)]
+    pub(crate) c: Vec<String>,
+    /// The start of the body (or the summary, when bodies are not indexed), whitespace
+    /// collapsed, for the snippet.
+    #[serde(default)]
+    pub(crate) x: String,
+}
+
+/// Orders strings as JavaScript's `<` does (UTF-16 code units), which differs from Rust's
+/// byte order for characters beyond U+FFFF; search.js binary-searches the shard list with it.
+pub(crate) fn js_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Document ids: `order[id]` is the index in `docs` of document `id`.
+fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
+    // (instant, or None when undated; URL; input index): undated first, then oldest first.
+    type Key<'a> = (Option<(i64, u32)>, &'a str, usize);
+    let mut keys: Vec<Key> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let ts = d
+                .date
+                .as_deref()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| (t.timestamp(), t.timestamp_subsec_nanos()));
+            (ts, d.url.as_str(), i)
+        })
+        .collect();
+    keys.sort();
+    keys.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// The terms of one document, sorted, each with the fields it occurs in and, for pairs,
+/// its position signature (bit `p % 4` for each position `p`).
+fn doc_terms(doc: &SearchDoc) -> Vec<(String, u8, u8)> {
+    let mut terms: HashMap<String, (u8, u8)> = HashMap::new();
+    let mut add = |text: &str, field: u8| {
+        for (t, pos) in index_terms_at(text) {
+            let e = terms.entry(t).or_insert((0, 0));
+            e.0 |= field;
+            e.1 |= 1 << (pos % 4);
+        }
+    };
+    add(&doc.title, TITLE);
+    // Each name on its own, so no pair spans two names.
+    for name in doc.categories.iter().chain(&doc.tags) {
+        add(name, TAXONOMY);
+    }
+    add(&doc.summary, SUMMARY);
+    add(&doc.body, BODY);
+    let mut out: Vec<(String, u8, u8)> = terms.into_iter().map(|(t, (f, s))| (t, f, s)).collect();
+    out.sort();
+    out
+}
+
+/// The snippet text of a document: body start, else summary.
+fn snippet_text(doc: &SearchDoc) -> String {
+    let source = if doc.body.trim().is_empty() {
+        &doc.summary
+    } else {
+        &doc.body
+    };
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in source.split_whitespace() {
+        if chars >= SNIPPET_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= SNIPPET_CHARS {
+                break;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
+/// 64-bit FNV-1a, enough to tell one build's index from another's.
+fn fnv1a(hash: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *hash ^= u64::from(b);
+        *hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// Builds every index file; see the module docs for the layout.
+pub(crate) fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let order = id_order(docs);
+
+    // Tokenize in parallel a block at a time, merge in id order: postings come out ascending
+    // and memory stays bounded by one block's term lists.
+    let mut postings: HashMap<String, PostingWriter> = HashMap::new();
+    for (block_no, block) in order.chunks(256).enumerate() {
+        let terms: Vec<Vec<(String, u8, u8)>> =
+            block.par_iter().map(|&i| doc_terms(&docs[i])).collect();
+        for (k, doc_terms) in terms.into_iter().enumerate() {
+            let id = (block_no * 256 + k) as u32;
+            for (term, fields, signature) in doc_terms {
+                postings
+                    .entry(term)
+                    .or_insert_with_key(|t| PostingWriter::new(is_pair(t)))
+                    .push(id, fields, signature);
+            }
+        }
+    }
+    let mut terms: Vec<(String, PostingWriter)> = postings.into_iter().collect();
+    terms.sort_by(|a, b| js_cmp(&a.0, &b.0));
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
+    let mut shard = String::new();
+    for (term, writer) in &terms {
+        if term.contains([' ', '\n']) {
+            continue; // cannot happen: spaces and newlines separate terms
+        }
+        let entry_len = term.len() + 1 + writer.as_str().len() + 1;
+        if !shard.is_empty() && shard.len() + entry_len > SHARD_TARGET_BYTES {
+            files.push((
+                shard_path(firsts.len() - 1),
+                std::mem::take(&mut shard).into_bytes(),
+            ));
+        }
+        if shard.is_empty() {
+            firsts.push(term.clone());
+        }
+        shard.push_str(term);
+        shard.push(' ');
+        shard.push_str(writer.as_str());
+        shard.push('\n');
+    }
+    if !shard.is_empty() {
+        files.push((shard_path(firsts.len() - 1), shard.into_bytes()));
+    }
+
+    for (id, &i) in order.iter().enumerate() {
+        let doc = &docs[i];
+        let file = DocFile {
+            u: doc.url.clone(),
+            t: doc.title.clone(),
+            dt: doc.date.clone(),
+            d: doc.date_display.clone(),
+            c: doc.categories.clone(),
+            x: snippet_text(doc),
+        };
+        files.push((doc_path(id as u32), to_json(&file)));
+    }
+
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for (path, bytes) in &files {
+        fnv1a(&mut hash, path.as_bytes());
+        fnv1a(&mut hash, &[0]);
+        fnv1a(&mut hash, bytes);
+    }
+    let meta = Meta {
+        version: FORMAT_VERSION,
+        hash: format!("{hash:016x}"),
+        docs: order.len() as u32,
+        shards: firsts.join(" "),
+    };
+    files.push((META_PATH.to_string(), to_json(&meta)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// A value as compact JSON; the index types hold only strings, numbers and lists, which
+/// always serialize.
+fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
