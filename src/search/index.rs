@@ -30,8 +30,8 @@ use super::SearchDoc;
 pub(crate) const SHARD_TARGET_BYTES: usize = 16 * 1024;
 
 /// Characters of body text kept per post for snippets: enough for a window around a match
-/// near the start of a post, small enough that ten results cost tens of kilobytes.
-pub(crate) const SNIPPET_CHARS: usize = 800;
+/// in the first screens of a post, small enough that ten results stay near 60 KB.
+pub(crate) const SNIPPET_CHARS: usize = 2000;
 
 /// Bumped when the file layout changes, so search.js can refuse an index it cannot read.
 pub(crate) const FORMAT_VERSION: u32 = 1;
