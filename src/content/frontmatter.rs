@@ -117,6 +117,8 @@ pub struct FrontMatter {
 /// A front matter value with the line it was found on, so later checks can point at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    /// The key as the post writes it (`pubDate`, `lastmod`), so messages use the editor's word.
+    pub key: String,
     /// The value as text.
     pub value: String,
     /// 1-based line in the whole post.
@@ -321,6 +323,7 @@ fn from_map(mut map: Map<String, Json>, block: &str, first_line: usize) -> Front
     };
     let field = |k: &str, v: &Json| {
         scalar(v).map(|value| Field {
+            key: k.to_string(),
             value,
             line: key_line(block, k, first_line),
         })

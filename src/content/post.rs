@@ -145,6 +145,10 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         image: None,
         source_url: None,
     };
+    let fm_date_blank = fm
+        .date
+        .as_ref()
+        .is_some_and(|f| date::holds_no_date(&f.value));
     if let Some(f) = &fm.date {
         draft.date = read_date(f, config, &file, text, &mut out.diagnostics);
     }
@@ -278,7 +282,9 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         draft: fm.draft,
         extra: fm.extra,
     };
-    if post.date.is_none() {
+    // a `date:` that holds no date has had its own warning already
+    let told_undated = fm_date_blank;
+    if post.date.is_none() && !told_undated {
         out.diagnostics.push(Diagnostic::warning(
             &file,
             "no date found: expected a `date:` in front matter, a YYYY-MM-DD file name prefix or a date in the first lines; the post is listed after dated ones",
@@ -364,24 +370,37 @@ fn read_date(
     match date::parse_date(&f.value, config.timezone) {
         Ok(d) => Some(d),
         Err(e) => {
-            let mut d = Diagnostic::error(file, format!("date: {e}"));
+            // `date:  +0800` (a feed converter's empty date) is a missing date, not a bad one
+            let mut d = if date::holds_no_date(&f.value) {
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "{}: '{}' holds no date; {}, so the post is treated as undated",
+                        f.key, f.value, DATE_EXPECTED
+                    ),
+                )
+            } else {
+                Diagnostic::error(file, format!("{}: {e}", f.key))
+            };
             if let Some(line) = f.line {
-                let col = text
-                    .lines()
-                    .nth(line - 1)
-                    .and_then(|l| l.find(f.value.as_str()))
-                    .map(|b| {
-                        text.lines()
-                            .nth(line - 1)
-                            .map_or(0, |l| l[..b].chars().count())
-                            + 1
-                    });
-                d = d.at(text, line, col);
+                d = d.at(text, line, value_column(text, line, &f.value));
             }
             diags.push(d);
             None
         }
     }
+}
+
+/// What a date should look like, for messages.
+const DATE_EXPECTED: &str = "expected a date such as 2022-04-28 or 2022-04-28 13:44:07 +0800";
+
+/// The 1-based character column where `value` starts on `line` of `text`, after the key.
+fn value_column(text: &str, line: usize, value: &str) -> Option<usize> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    // look after the `key:` (or `key =`) so a value equal to part of the key is not found
+    let after_key = l.find([':', '=']).map_or(0, |i| i + 1);
+    let b = after_key + l.get(after_key..)?.find(value)?;
+    Some(l[..b].chars().count() + 1)
 }
 
 /// Whether a URL from a post may be used as an image or link target outside the sanitized
