@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod meta;
 pub mod post;
 pub mod sanitize;
+pub mod shortcodes;
 pub mod slug;
 pub mod text;
 pub mod tsv;

@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 
 use super::format::{self, Format};
 use super::frontmatter::{self, Field, FrontMatter};
-use super::{date, decode, html, markdown, meta, sanitize, slug, text, tsv};
+use super::{date, decode, html, markdown, meta, sanitize, shortcodes, slug, text, tsv};
 
 /// A file found under `content/`, read but not yet understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +171,10 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
     if scraped && fmt != Format::Html {
         body = text::strip_junk(&body, &config.strip_lines);
         body = text::join_broken_lines(&body);
+    }
+    // generator tags become what they stand for before the body is rendered
+    if let std::borrow::Cow::Owned(expanded) = shortcodes::expand(&body, fmt) {
+        body = expanded;
     }
     let more = markdown::more_marker(&body);
     let body_html = match fmt {
