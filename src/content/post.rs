@@ -93,9 +93,10 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
     let decoded = match decode::decode(&src.bytes) {
         Ok(d) => d,
         Err(e) => {
-            out.diagnostics.push(Diagnostic::error(
+            // not a post at all (an image saved as .txt): skipped, never read as mojibake
+            out.diagnostics.push(Diagnostic::warning(
                 &file,
-                format!("{e}; expected UTF-8, UTF-16, GBK or Big5 text"),
+                format!("{e}; expected UTF-8, UTF-16, GBK or Big5 text; the file is skipped"),
             ));
             return out;
         }
@@ -145,10 +146,7 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         image: None,
         source_url: None,
     };
-    let fm_date_blank = fm
-        .date
-        .as_ref()
-        .is_some_and(|f| date::holds_no_date(&f.value));
+    let fm_date_given = fm.date.is_some();
     if let Some(f) = &fm.date {
         draft.date = read_date(f, config, &file, text, &mut out.diagnostics);
     }
@@ -286,8 +284,8 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         draft: fm.draft,
         extra: fm.extra,
     };
-    // a `date:` that holds no date has had its own warning already
-    let told_undated = fm_date_blank;
+    // a `date:` that holds no date, or a wrong one, has had its own message already
+    let told_undated = fm_date_given;
     if post.date.is_none() && !told_undated {
         out.diagnostics.push(Diagnostic::warning(
             &file,
