@@ -7,6 +7,7 @@ pub mod frontmatter;
 pub mod html;
 pub mod markdown;
 pub mod meta;
+pub mod nesting;
 pub mod post;
 pub mod sanitize;
 pub mod shortcodes;

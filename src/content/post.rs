@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 
 use super::format::{self, Format};
 use super::frontmatter::{self, Field, FrontMatter};
-use super::{date, decode, html, markdown, meta, sanitize, shortcodes, slug, text, tsv};
+use super::{date, decode, html, markdown, meta, nesting, sanitize, shortcodes, slug, text, tsv};
 
 /// A file found under `content/`, read but not yet understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +128,6 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         parse_tsv(
             src,
             &file,
-            text,
             split.body,
             split.body_line,
             decoded.encoding,
@@ -174,7 +173,6 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
     if let std::borrow::Cow::Owned(expanded) = shortcodes::expand(&body, fmt) {
         body = expanded;
     }
-    let more = markdown::more_marker(&body);
     let body_html = match fmt {
         Format::Markdown => {
             let r = markdown::render(&body, draft.title.is_none());
@@ -185,7 +183,7 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         }
         Format::Html => {
             if html::is_document(&body) {
-                let page = html::read_document(&body);
+                let page = html::read_document(&capped(&body));
                 draft.title = draft.title.or(page.title);
                 draft.author = draft.author.or(page.author);
                 draft.summary = draft.summary.or(page.description);
@@ -217,18 +215,21 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
             text::text_to_html(&body)
         }
     };
-    let body_html = sanitize::sanitize_html(&body_html);
+    // looked for only now: rendering may have changed `body` (a plain-text title line is
+    // dropped from it), so a position taken before would be stale
+    let more_head = markdown::more_marker(&body).map(|pos| body[..pos].to_string());
+    let body_html = sanitize::sanitize_html(&capped(&body_html));
     let body_text = sanitize::html_to_text(&body_html);
     if draft.title.is_none() {
         draft.title = meta::infer_title(&body_text).map(|(t, _)| t);
     }
     if draft.summary.is_none() {
-        if let Some(pos) = more {
+        if let Some(head) = more_head {
             let head = match fmt {
-                Format::Markdown => markdown::render(&body[..pos], false).html,
-                _ => body[..pos].to_string(),
+                Format::Markdown => markdown::render(&head, false).html,
+                _ => head,
             };
-            let head_text = sanitize::html_to_text(&sanitize::sanitize_html(&head));
+            let head_text = sanitize::html_to_text(&sanitize::sanitize_html(&capped(&head)));
             if !head_text.trim().is_empty() {
                 draft.summary = Some(head_text.split_whitespace().collect::<Vec<_>>().join(" "));
             }
@@ -300,7 +301,6 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
 fn parse_tsv(
     src: &SourceFile,
     file: &Path,
-    text: &str,
     body: &str,
     body_line: usize,
     encoding: &'static str,
@@ -310,7 +310,7 @@ fn parse_tsv(
     let (records, errors) = tsv::parse(body, body_line);
     for e in errors {
         out.diagnostics
-            .push(Diagnostic::error(file, e.message).at(text, e.line, None));
+            .push(Diagnostic::error(file, e.message).at_line(e.line, None, e.text));
     }
     for r in records {
         let body_html = sanitize::sanitize_html(&text::text_to_html(&text::strip_junk(
@@ -355,7 +355,7 @@ fn parse_tsv(
                     file,
                     "no date found for this record; it is listed after dated posts",
                 )
-                .at(text, r.line, None),
+                .at_line(r.line, None, r.text),
             );
         }
         out.posts.push(post);
@@ -403,6 +403,11 @@ fn value_column(text: &str, line: usize, value: &str) -> Option<usize> {
     let after_key = l.find([':', '=']).map_or(0, |i| i + 1);
     let b = after_key + l.get(after_key..)?.find(value)?;
     Some(l[..b].chars().count() + 1)
+}
+
+/// HTML nested no deeper than HTML parsers handle in linear time (see [`nesting`]).
+fn capped(html: &str) -> std::borrow::Cow<'_, str> {
+    nesting::limit_depth(html, nesting::MAX_DEPTH)
 }
 
 /// Whether a URL from a post may be used as an image or link target outside the sanitized
