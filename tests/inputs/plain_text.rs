@@ -99,3 +99,12 @@ fn text_is_escaped_not_read_as_html() {
         "{html}"
     );
 }
+
+/// Regression (found by proptest): the summary marker's position was taken before the
+/// inferred title line was dropped from a plain-text body, and then sliced out of bounds.
+#[test]
+fn more_marker_in_plain_text_with_an_inferred_title() {
+    let p = post("a.txt", "短标题\n\n第一段。<!--more-->第二段。\n");
+    assert_eq!(p.title, "短标题");
+    assert_eq!(p.summary, "第一段。");
+}
