@@ -64,6 +64,15 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at a line whose text the caller already has, so a caller that
+    /// reports on many lines of one file does not rescan the file for each.
+    pub fn at_line(mut self, line: usize, column: Option<usize>, source_line: &str) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self.source_line = Some(source_line.chars().take(200).collect());
+        self
+    }
+
     /// Whether this diagnostic fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -66,6 +66,27 @@ pub fn parse_date(s: &str, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     parse_rfc2822(inner).ok_or_else(err)
 }
 
+/// Whether a front matter date value holds no date at all: empty, only quotes, only an
+/// offset or zone (`date:  +0800`, as a feed converter writes when its source had no date),
+/// or no digit anywhere (`TBD`, `待定`).
+///
+/// Such a value is a missing date (a warning), not a wrong one: nothing in it could be
+/// corrected by the editor except by adding a date. `2022-13-45` does hold a date, an
+/// impossible one, and stays an error.
+pub fn holds_no_date(s: &str) -> bool {
+    let chars = normalise_chars(strip_quotes(s.trim()).trim());
+    if !chars.iter().any(char::is_ascii_digit) {
+        return true;
+    }
+    let mut cur = Cursor::new(&chars);
+    cur.skip_spaces();
+    if read_offset(&mut cur).is_none() {
+        return false;
+    }
+    cur.skip_spaces();
+    cur.at_end()
+}
+
 /// Finds a full date in the first lines of a post's text (`2017年5月`, `2022年4月28日`, `2022-04-28`).
 ///
 /// Used for posts with no front matter, such as text exported from a PDF report whose cover
@@ -469,6 +490,26 @@ mod tests {
 
     fn is_err(s: &str) -> bool {
         parse_date(s, SH).is_err()
+    }
+
+    /// Regression: finews writes `date:  +0800` when its source had no date; that is a
+    /// missing date, not an impossible one.
+    #[test]
+    fn values_without_a_date_are_told_apart_from_impossible_dates() {
+        for blank in [
+            "", "  ", "+0800", " +08:00 ", "\"\"", "'Z'", "GMT", "TBD", "待定",
+        ] {
+            assert!(holds_no_date(blank), "{blank:?}");
+        }
+        for wrong in [
+            "2022-13-45",
+            "2022",
+            "13:44",
+            "+0800 2022-04-28",
+            "1651124647x",
+        ] {
+            assert!(!holds_no_date(wrong), "{wrong:?}");
+        }
     }
 
     #[test]

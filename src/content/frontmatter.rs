@@ -117,6 +117,8 @@ pub struct FrontMatter {
 /// A front matter value with the line it was found on, so later checks can point at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    /// The key as the post writes it (`pubDate`, `lastmod`), so messages use the editor's word.
+    pub key: String,
     /// The value as text.
     pub value: String,
     /// 1-based line in the whole post.
@@ -162,13 +164,14 @@ fn parse_yaml(block: &str, first_line: usize) -> Result<Map<String, Json>, Front
 
 fn parse_toml(block: &str, first_line: usize) -> Result<Map<String, Json>, FrontMatterError> {
     let table: toml::Table = block.parse().map_err(|e: toml::de::Error| {
-        let line = e
-            .span()
-            .map(|s| block[..s.start.min(block.len())].matches('\n').count() + first_line);
+        // the span is a byte range of the block; lines and columns are counted in characters
+        let before = e.span().and_then(|s| block.get(..s.start));
+        let line = before.map(|b| b.matches('\n').count() + first_line);
+        let column = before.map(|b| b.rsplit('\n').next().unwrap_or(b).chars().count() + 1);
         FrontMatterError {
-            message: format!("front matter: invalid TOML: {}", e.message()),
+            message: format!("front matter: invalid TOML: {}", e.message().trim_end()),
             line,
-            column: None,
+            column,
         }
     })?;
     match toml_to_json(toml::Value::Table(table)) {
@@ -321,6 +324,7 @@ fn from_map(mut map: Map<String, Json>, block: &str, first_line: usize) -> Front
     };
     let field = |k: &str, v: &Json| {
         scalar(v).map(|value| Field {
+            key: k.to_string(),
             value,
             line: key_line(block, k, first_line),
         })

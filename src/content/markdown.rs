@@ -98,7 +98,20 @@ fn cjk_strong_fallback(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             let after = &rest[open + 2..];
             let Some(close) = after.find("**") else { break };
             let inner = &after[..close];
-            if inner.is_empty() || inner.starts_with(char::is_whitespace) || inner.contains('\n') {
+            if inner.is_empty()
+                || inner.starts_with(char::is_whitespace)
+                || inner.ends_with(char::is_whitespace)
+                || inner.contains('\n')
+            {
+                break;
+            }
+            // only where CJK text is what kept CommonMark from closing the pair; ASCII
+            // text such as `a**"foo"**` stays as the spec renders it
+            let next = after[close + 2..].chars().next();
+            let touches_cjk = inner.chars().next().is_some_and(cjk_or_fullwidth)
+                || inner.chars().last().is_some_and(cjk_or_fullwidth)
+                || next.is_some_and(cjk_or_fullwidth);
+            if !touches_cjk {
                 break;
             }
             if open > 0 {
@@ -182,6 +195,13 @@ mod tests {
         );
         let r = render("`**x**` and 2**3**4 <b>", false);
         assert!(r.html.contains("<code>**x**</code>"));
+        // CommonMark examples 382, 393: ASCII text keeps its literal asterisks
+        assert_eq!(render("a**\"foo\"**", false).html, "<p>a**\"foo\"**</p>\n");
+        assert_eq!(render("**foo bar **", false).html, "<p>**foo bar **</p>\n");
+        assert_eq!(
+            render("**“云”**计算", false).html,
+            "<p><strong>“云”</strong>计算</p>\n"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 
 use super::format::{self, Format};
 use super::frontmatter::{self, Field, FrontMatter};
-use super::{date, decode, html, markdown, meta, sanitize, slug, text, tsv};
+use super::{date, decode, html, markdown, meta, nesting, sanitize, shortcodes, slug, text, tsv};
 
 /// A file found under `content/`, read but not yet understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +93,10 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
     let decoded = match decode::decode(&src.bytes) {
         Ok(d) => d,
         Err(e) => {
-            out.diagnostics.push(Diagnostic::error(
+            // not a post at all (an image saved as .txt): skipped, never read as mojibake
+            out.diagnostics.push(Diagnostic::warning(
                 &file,
-                format!("{e}; expected UTF-8, UTF-16, GBK or Big5 text"),
+                format!("{e}; expected UTF-8, UTF-16, GBK or Big5 text; the file is skipped"),
             ));
             return out;
         }
@@ -127,7 +128,6 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         parse_tsv(
             src,
             &file,
-            text,
             split.body,
             split.body_line,
             decoded.encoding,
@@ -145,6 +145,7 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         image: None,
         source_url: None,
     };
+    let fm_date_given = fm.date.is_some();
     if let Some(f) = &fm.date {
         draft.date = read_date(f, config, &file, text, &mut out.diagnostics);
     }
@@ -168,7 +169,10 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         body = text::strip_junk(&body, &config.strip_lines);
         body = text::join_broken_lines(&body);
     }
-    let more = markdown::more_marker(&body);
+    // generator tags become what they stand for before the body is rendered
+    if let std::borrow::Cow::Owned(expanded) = shortcodes::expand(&body, fmt) {
+        body = expanded;
+    }
     let body_html = match fmt {
         Format::Markdown => {
             let r = markdown::render(&body, draft.title.is_none());
@@ -179,7 +183,7 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         }
         Format::Html => {
             if html::is_document(&body) {
-                let page = html::read_document(&body);
+                let page = html::read_document(&capped(&body));
                 draft.title = draft.title.or(page.title);
                 draft.author = draft.author.or(page.author);
                 draft.summary = draft.summary.or(page.description);
@@ -211,18 +215,21 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
             text::text_to_html(&body)
         }
     };
-    let body_html = sanitize::sanitize_html(&body_html);
+    // looked for only now: rendering may have changed `body` (a plain-text title line is
+    // dropped from it), so a position taken before would be stale
+    let more_head = markdown::more_marker(&body).map(|pos| body[..pos].to_string());
+    let body_html = sanitize::sanitize_html(&capped(&body_html));
     let body_text = sanitize::html_to_text(&body_html);
     if draft.title.is_none() {
         draft.title = meta::infer_title(&body_text).map(|(t, _)| t);
     }
     if draft.summary.is_none() {
-        if let Some(pos) = more {
+        if let Some(head) = more_head {
             let head = match fmt {
-                Format::Markdown => markdown::render(&body[..pos], false).html,
-                _ => body[..pos].to_string(),
+                Format::Markdown => markdown::render(&head, false).html,
+                _ => head,
             };
-            let head_text = sanitize::html_to_text(&sanitize::sanitize_html(&head));
+            let head_text = sanitize::html_to_text(&sanitize::sanitize_html(&capped(&head)));
             if !head_text.trim().is_empty() {
                 draft.summary = Some(head_text.split_whitespace().collect::<Vec<_>>().join(" "));
             }
@@ -278,7 +285,9 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
         draft: fm.draft,
         extra: fm.extra,
     };
-    if post.date.is_none() {
+    // a `date:` that holds no date, or a wrong one, has had its own message already
+    let told_undated = fm_date_given;
+    if post.date.is_none() && !told_undated {
         out.diagnostics.push(Diagnostic::warning(
             &file,
             "no date found: expected a `date:` in front matter, a YYYY-MM-DD file name prefix or a date in the first lines; the post is listed after dated ones",
@@ -292,7 +301,6 @@ pub fn parse_source(src: &SourceFile, config: &Config) -> Parsed {
 fn parse_tsv(
     src: &SourceFile,
     file: &Path,
-    text: &str,
     body: &str,
     body_line: usize,
     encoding: &'static str,
@@ -302,7 +310,7 @@ fn parse_tsv(
     let (records, errors) = tsv::parse(body, body_line);
     for e in errors {
         out.diagnostics
-            .push(Diagnostic::error(file, e.message).at(text, e.line, None));
+            .push(Diagnostic::error(file, e.message).at_line(e.line, None, e.text));
     }
     for r in records {
         let body_html = sanitize::sanitize_html(&text::text_to_html(&text::strip_junk(
@@ -347,7 +355,7 @@ fn parse_tsv(
                     file,
                     "no date found for this record; it is listed after dated posts",
                 )
-                .at(text, r.line, None),
+                .at_line(r.line, None, r.text),
             );
         }
         out.posts.push(post);
@@ -364,24 +372,42 @@ fn read_date(
     match date::parse_date(&f.value, config.timezone) {
         Ok(d) => Some(d),
         Err(e) => {
-            let mut d = Diagnostic::error(file, format!("date: {e}"));
+            // `date:  +0800` (a feed converter's empty date) is a missing date, not a bad one
+            let mut d = if date::holds_no_date(&f.value) {
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "{}: '{}' holds no date; {}, so the post is treated as undated",
+                        f.key, f.value, DATE_EXPECTED
+                    ),
+                )
+            } else {
+                Diagnostic::error(file, format!("{}: {e}", f.key))
+            };
             if let Some(line) = f.line {
-                let col = text
-                    .lines()
-                    .nth(line - 1)
-                    .and_then(|l| l.find(f.value.as_str()))
-                    .map(|b| {
-                        text.lines()
-                            .nth(line - 1)
-                            .map_or(0, |l| l[..b].chars().count())
-                            + 1
-                    });
-                d = d.at(text, line, col);
+                d = d.at(text, line, value_column(text, line, &f.value));
             }
             diags.push(d);
             None
         }
     }
+}
+
+/// What a date should look like, for messages.
+const DATE_EXPECTED: &str = "expected a date such as 2022-04-28 or 2022-04-28 13:44:07 +0800";
+
+/// The 1-based character column where `value` starts on `line` of `text`, after the key.
+fn value_column(text: &str, line: usize, value: &str) -> Option<usize> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    // look after the `key:` (or `key =`) so a value equal to part of the key is not found
+    let after_key = l.find([':', '=']).map_or(0, |i| i + 1);
+    let b = after_key + l.get(after_key..)?.find(value)?;
+    Some(l[..b].chars().count() + 1)
+}
+
+/// HTML nested no deeper than HTML parsers handle in linear time (see [`nesting`]).
+fn capped(html: &str) -> std::borrow::Cow<'_, str> {
+    nesting::limit_depth(html, nesting::MAX_DEPTH)
 }
 
 /// Whether a URL from a post may be used as an image or link target outside the sanitized

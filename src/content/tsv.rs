@@ -11,13 +11,17 @@ pub struct Record<'a> {
     pub summary: &'a str,
     /// Column 3: paragraphs marked by full-width indents.
     pub body: &'a str,
+    /// The whole line, for messages.
+    pub text: &'a str,
 }
 
 /// A line that is not a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordError {
+pub struct RecordError<'a> {
     /// 1-based line.
     pub line: usize,
+    /// The line, for messages.
+    pub text: &'a str,
     /// What was expected.
     pub message: String,
 }
@@ -29,7 +33,7 @@ fn is_header(fields: &[&str]) -> bool {
 
 /// Reads every record of a TSV body; `first_line` is the file line the body starts on.
 /// Lines with the wrong number of fields are errors; blank lines are skipped.
-pub fn parse(body: &str, first_line: usize) -> (Vec<Record<'_>>, Vec<RecordError>) {
+pub fn parse(body: &str, first_line: usize) -> (Vec<Record<'_>>, Vec<RecordError<'_>>) {
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in body.lines().enumerate() {
@@ -41,6 +45,7 @@ pub fn parse(body: &str, first_line: usize) -> (Vec<Record<'_>>, Vec<RecordError
         if fields.len() != 3 {
             errors.push(RecordError {
                 line: line_no,
+                text: line,
                 message: format!(
                     "expected 3 tab-separated fields (title, summary, body), found {}",
                     fields.len()
@@ -54,6 +59,7 @@ pub fn parse(body: &str, first_line: usize) -> (Vec<Record<'_>>, Vec<RecordError
         if fields[0].trim().is_empty() {
             errors.push(RecordError {
                 line: line_no,
+                text: line,
                 message: "expected a title in the first field, found nothing".into(),
             });
             continue;
@@ -63,6 +69,7 @@ pub fn parse(body: &str, first_line: usize) -> (Vec<Record<'_>>, Vec<RecordError
             title: fields[0].trim(),
             summary: fields[1].trim(),
             body: fields[2],
+            text: line,
         });
     }
     (records, errors)

@@ -1,6 +1,7 @@
 //! The whole site as plain data: posts in order, their URLs, taxonomies and archives.
 //! No I/O and no HTML here; rendering reads this.
 
+pub mod duplicates;
 pub mod related;
 pub mod taxonomy;
 
@@ -53,12 +54,13 @@ pub struct ArchiveMonth {
 impl Site {
     /// Orders posts, gives each a unique URL and builds taxonomies and archives.
     /// Drafts are left out unless `drafts`. Slug clashes get `-2`, `-3`, ... in source order,
-    /// with a warning.
+    /// with a warning; so do posts that repeat another's title or text.
     pub fn build(mut posts: Vec<Post>, config: &Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         posts.retain(|p| drafts || !p.draft);
         // source order first, so clash suffixes are stable whatever the dates
         posts.sort_by(|a, b| (&a.source, a.source_line).cmp(&(&b.source, b.source_line)));
+        diags.extend(duplicates::find(&posts));
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         let mut urls = Vec::with_capacity(posts.len());
         for (i, post) in posts.iter().enumerate() {
