@@ -5,6 +5,8 @@
 //! renders and sanitizes each body into a [`content::Post`] -> [`site::Site`] orders posts
 //! and builds taxonomies -> [`render`] turns them into pages -> [`output`] writes them
 //! atomically. [`build`] strings the stages together.
+//!
+//! The editor's loop sits on top: [`new`] starts a post.
 #![warn(missing_docs)]
 
 pub mod build;
@@ -12,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod discover;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;

@@ -1,11 +1,16 @@
 //! The `digest` command line: parses arguments, runs the library, reports problems.
 
+use std::fs;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use digest::build::{build, BuildOptions};
+use digest::config::Config;
+use digest::new::{plan, NewPostRequest};
 
 /// A static site generator for a Chinese-language news digest.
 #[derive(Debug, Parser)]
@@ -19,6 +24,23 @@ struct Cli {
 enum Command {
     /// Build the site from content/ into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Start a new post: content/<category or posts>/YYYY-MM-DD-<slug>.md, as a draft.
+    New(NewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct NewArgs {
+    /// The post's title.
+    title: String,
+    /// The post's category, which is also its folder under content/.
+    #[arg(long, short)]
+    category: Option<String>,
+    /// Tags, separated by commas: --tags 云计算,青云
+    #[arg(long, short)]
+    tags: Option<String>,
+    /// The site folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,7 +69,57 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::New(args) => report_failure(run_new(args)),
     }
+}
+
+fn report_failure(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_new(args: NewArgs) -> anyhow::Result<()> {
+    if !args.root.is_dir() {
+        anyhow::bail!(
+            "{} is not a folder; give the site folder with --root",
+            args.root.display()
+        );
+    }
+    let config = Config::load(&args.root).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let now = chrono::Utc::now()
+        .with_timezone(&config.timezone)
+        .fixed_offset();
+    let request = NewPostRequest {
+        title: args.title,
+        category: args.category,
+        tags: args.tags,
+    };
+    let post = plan(&request, &config, now)?;
+    let path = args.root.join(&post.path);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+            "{} already exists; edit it, or choose another title",
+            path.display()
+        ),
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+    };
+    file.write_all(post.text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("{}", path.display());
+    Ok(())
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
