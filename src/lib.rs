@@ -6,10 +6,12 @@
 //! and builds taxonomies -> [`render`] turns them into pages -> [`output`] writes them
 //! atomically. [`build`] strings the stages together.
 //!
-//! The editor's loop sits on top: [`new`] starts a post.
+//! The editor's loop sits on top: [`new`] starts a post, and [`check`] validates the site
+//! and its links without writing.
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -4,12 +4,14 @@ use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use digest::build::{build, BuildOptions};
 use digest::config::Config;
+use digest::diagnostics::Diagnostic;
 use digest::new::{plan, NewPostRequest};
 
 /// A static site generator for a Chinese-language news digest.
@@ -26,6 +28,8 @@ enum Command {
     Build(BuildArgs),
     /// Start a new post: content/<category or posts>/YYYY-MM-DD-<slug>.md, as a draft.
     New(NewArgs),
+    /// Check the site (content, configuration, templates, links and images) without writing.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +42,13 @@ struct NewArgs {
     /// Tags, separated by commas: --tags 云计算,青云
     #[arg(long, short)]
     tags: Option<String>,
+    /// The site folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
     /// The site folder.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -70,6 +81,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::New(args) => report_failure(run_new(args)),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -120,6 +132,45 @@ fn run_new(args: NewArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!("{}", path.display());
     Ok(())
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let start = Instant::now();
+    let input = match digest::discover::load(&args.root) {
+        Ok(input) => input,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("error: the site cannot be read");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = digest::check::check_site(&input, false);
+    print_diagnostics(&report.diagnostics);
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = report.diagnostics.len() - errors;
+    if report.built {
+        eprintln!(
+            "checked {} pages and {} links and images in {:.2} s: {errors} errors, {warnings} warnings",
+            report.pages,
+            report.references,
+            start.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!(
+            "the site does not build ({errors} errors, {warnings} warnings); links and images are checked once it does"
+        );
+    }
+    if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
