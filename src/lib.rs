@@ -6,8 +6,8 @@
 //! and builds taxonomies -> [`render`] turns them into pages -> [`output`] writes them
 //! atomically. [`build`] strings the stages together.
 //!
-//! The editor's loop sits on top: [`new`] starts a post, and [`check`] validates the site
-//! and its links without writing.
+//! The editor's loop sits on top: [`new`] starts a post, [`serve`] previews the site from
+//! memory with live reload, and [`check`] validates it and its links without writing.
 #![warn(missing_docs)]
 
 pub mod build;
@@ -20,5 +20,6 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 mod yaml;

@@ -2,8 +2,10 @@
 
 use std::fs;
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -13,6 +15,7 @@ use digest::build::{build, BuildOptions};
 use digest::config::Config;
 use digest::diagnostics::Diagnostic;
 use digest::new::{plan, NewPostRequest};
+use digest::serve::{Notice, ServeOptions};
 
 /// A static site generator for a Chinese-language news digest.
 #[derive(Debug, Parser)]
@@ -28,6 +31,8 @@ enum Command {
     Build(BuildArgs),
     /// Start a new post: content/<category or posts>/YYYY-MM-DD-<slug>.md, as a draft.
     New(NewArgs),
+    /// Preview the site at http://127.0.0.1:1111/, rebuilt and reloaded on every change.
+    Serve(ServeArgs),
     /// Check the site (content, configuration, templates, links and images) without writing.
     Check(CheckArgs),
 }
@@ -42,6 +47,22 @@ struct NewArgs {
     /// Tags, separated by commas: --tags 云计算,青云
     #[arg(long, short)]
     tags: Option<String>,
+    /// The site folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; the default only this computer can reach.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    bind: IpAddr,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
     /// The site folder.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -81,6 +102,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::New(args) => report_failure(run_new(args)),
+        Command::Serve(args) => report_failure(run_serve(args)),
         Command::Check(args) => run_check(args),
     }
 }
@@ -132,6 +154,70 @@ fn run_new(args: NewArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!("{}", path.display());
     Ok(())
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other computers on the network can see the site, drafts included if --drafts",
+            args.bind
+        );
+    }
+    let opts = ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+    };
+    digest::serve::run(&opts, Arc::new(print_notice))?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// How `digest serve` talks: the address on stdout (scripts read it), the rest on stderr.
+fn print_notice(notice: &Notice<'_>) {
+    match notice {
+        Notice::Serving { url } => {
+            println!("serving {url}");
+            let _ = std::io::stdout().flush();
+            eprintln!(
+                "watching content/, templates/, themes/, static/ and digest.yaml; Ctrl-C to stop"
+            );
+        }
+        Notice::Built {
+            posts,
+            pages,
+            elapsed,
+            warnings,
+            changed,
+        } => {
+            print_diagnostics(warnings);
+            eprintln!(
+                "{}built {posts} posts into {pages} pages in {:.2} s",
+                changed_prefix(changed),
+                elapsed.as_secs_f64()
+            );
+        }
+        Notice::Failed {
+            diagnostics,
+            changed,
+        } => {
+            print_diagnostics(diagnostics);
+            eprintln!(
+                "{}error: the site does not build; the browser shows the errors over the last good site",
+                changed_prefix(changed)
+            );
+        }
+        Notice::Stopping => eprintln!("stopping"),
+    }
+}
+
+fn changed_prefix(changed: &[PathBuf]) -> String {
+    match changed {
+        [] => String::new(),
+        [one] => format!("{} changed: ", one.display()),
+        [first, rest @ ..] => format!("{} and {} more changed: ", first.display(), rest.len()),
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
