@@ -5,15 +5,21 @@
 //! renders and sanitizes each body into a [`content::Post`] -> [`site::Site`] orders posts
 //! and builds taxonomies -> [`render`] turns them into pages -> [`output`] writes them
 //! atomically. [`build`] strings the stages together.
+//!
+//! The editor's loop sits on top: [`new`] starts a post, [`serve`] previews the site from
+//! memory with live reload, and [`check`] validates it and its links without writing.
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod discover;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 mod yaml;

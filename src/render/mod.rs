@@ -45,8 +45,43 @@ pub fn compile(theme: &Theme) -> Result<Tera, Diagnostic> {
             .iter()
             .map(|(n, s)| (n.as_str(), s.as_str())),
     )
-    .map_err(|e| Diagnostic::error("templates", format!("template error: {}", error_chain(&e))))?;
+    .map_err(|e| template_error(&e, theme))?;
     Ok(tera)
+}
+
+/// A template that does not compile, located at `templates/<name>:line:column` when tera
+/// says where (a syntax error), so an editor can go straight to it.
+fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
+    let chain = error_chain(e);
+    let name = chain
+        .split_once("Failed to parse '")
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .map(|(name, _)| name);
+    let Some(name) = name else {
+        return Diagnostic::error("templates", format!("template error: {chain}"));
+    };
+    let location = chain.split_once(" --> ").and_then(|(_, rest)| {
+        let (line, col) = rest.split_whitespace().next()?.split_once(':')?;
+        Some((line.parse::<usize>().ok()?, col.parse::<usize>().ok()?))
+    });
+    let expected = chain
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or("the template is not valid tera syntax");
+    let source = theme
+        .templates
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s.as_str());
+    let file = format!("templates/{name}");
+    match (location, source) {
+        (Some((line, col)), Some(src)) => Diagnostic::error(
+            file,
+            format!("template syntax error: {expected}"),
+        )
+        .at(src, line, Some(col)),
+        _ => Diagnostic::error(file, format!("template error: {chain}")),
+    }
 }
 
 /// HTML/XML escaping for template output: the five characters that matter, nothing more
