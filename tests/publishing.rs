@@ -87,6 +87,8 @@ fn post_pages_carry_canonical_open_graph_and_json_ld() {
         attrs(&html, "meta[name='twitter:card']", "content"),
         vec!["summary_large_image"]
     );
+    // a cover the body does not show is shown above it
+    assert_eq!(attrs(&html, ".cover img", "src"), vec!["/img/cover.png"]);
     let ld = texts(&html, "script[type='application/ld+json']");
     let v: serde_json::Value = serde_json::from_str(&ld[0]).unwrap();
     assert_eq!(v["@type"], "NewsArticle");

@@ -296,12 +296,16 @@ pub fn render_site(
     r.files.push(rss);
     let mut files = r.files;
     files.push(feeds::sitemap(&files, site, config));
+    // A Sitemap line must hold an absolute URL; a site built for a bare path (`/digest/`)
+    // has none to give.
+    let sitemap_line = if config.base_url.starts_with("http") {
+        format!("\nSitemap: {}sitemap.xml\n", config.base_url)
+    } else {
+        String::new()
+    };
     files.push(OutputFile::new(
         "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-            config.base_url
-        ),
+        format!("User-agent: *\nAllow: /\n{sitemap_line}"),
     ));
     files.push(OutputFile::new(".nojekyll", ""));
     if let Some(cname) = &config.cname {
