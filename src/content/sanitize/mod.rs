@@ -40,7 +40,7 @@ use std::ops::ControlFlow;
 pub use check::policy_violations;
 pub use text::html_to_text;
 
-use parse::{html_element, parse_bounded};
+use parse::{html_element, parse_bounded, parse_document_bounded};
 use policy::policy;
 use prepass::{image_src, prepass};
 use text::{text_fallback, text_paragraphs, walk_visible, Visit};
@@ -200,6 +200,16 @@ pub fn sanitize_html(html: &str) -> String {
         .map(|root| root.inner_html())
         .unwrap_or_default();
     policy().clean(&prepared).to_string()
+}
+
+/// Parses a whole scraped page (`<html>`, `<head>`, `<body>`) for reading its metadata and
+/// article, or `None` when it nests deeper than browsers do.
+///
+/// `scraper::Html::parse_document` has no such bound: html5ever's tree builder then does
+/// work proportional to depth on every tag, and a page of 100,000 nested `<div>` takes
+/// hours. A page this deep is not an article; callers keep its text instead.
+pub fn parse_document(html: &str) -> Option<scraper::Html> {
+    parse_document_bounded(html)
 }
 
 /// The address of the first image a reader would see in an HTML body, if any.

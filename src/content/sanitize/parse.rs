@@ -23,17 +23,28 @@ pub(super) const CHUNK_BYTES: usize = 4096;
 /// Parses an HTML fragment (in a `<body>`) into scraper's tree, or `None` when an element
 /// would nest deeper than [`MAX_DEPTH`].
 pub(super) fn parse_bounded(html: &str) -> Option<Html> {
-    let sink = DepthGuard {
-        inner: HtmlTreeSink::new(Html::new_fragment()),
-        too_deep: Cell::new(false),
-    };
-    let mut parser = html5ever::driver::parse_fragment(
-        sink,
+    let parser = html5ever::driver::parse_fragment(
+        DepthGuard::new(Html::new_fragment()),
         ParseOpts::default(),
         QualName::new(None, ns!(html), local_name!("body")),
         Vec::new(),
         false,
     );
+    feed(parser, html)
+}
+
+/// Parses a whole HTML page (`<!doctype>`, `<html>`, `<head>`, `<body>`) into scraper's
+/// tree, or `None` when an element would nest deeper than [`MAX_DEPTH`].
+pub(super) fn parse_document_bounded(html: &str) -> Option<Html> {
+    let parser = html5ever::driver::parse_document(
+        DepthGuard::new(Html::new_document()),
+        ParseOpts::default(),
+    );
+    feed(parser, html)
+}
+
+/// Feeds `html` to the parser in pieces, stopping as soon as the guard trips.
+fn feed(mut parser: html5ever::driver::Parser<DepthGuard>, html: &str) -> Option<Html> {
     let mut rest = html;
     while !rest.is_empty() {
         let mut cut = rest.len().min(CHUNK_BYTES);
@@ -63,6 +74,13 @@ struct DepthGuard {
 }
 
 impl DepthGuard {
+    fn new(html: Html) -> Self {
+        DepthGuard {
+            inner: HtmlTreeSink::new(html),
+            too_deep: Cell::new(false),
+        }
+    }
+
     fn check(&self, node: Option<NodeId>) {
         let Some(id) = node else { return };
         if self.too_deep.get() {
