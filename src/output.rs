@@ -26,10 +26,23 @@ pub struct WriteStats {
     pub unchanged: usize,
 }
 
-/// Why an output file path was refused.
-fn check_relative_path(path: &str) -> Result<(), String> {
+/// The longest path, in bytes, of a file inside the output folder. Linux refuses whole
+/// paths over 4096 bytes (`PATH_MAX`) and the output folder's own path counts too; a deep
+/// category hierarchy could otherwise make a write fail halfway with `File name too long`.
+pub const MAX_OUTPUT_PATH: usize = 1024;
+
+/// Checks one path of the built site before anything is written: relative, `/`-separated,
+/// no `..` or `.`, no NUL or backslash, no component over 255 bytes or reserved on Windows,
+/// at most [`MAX_OUTPUT_PATH`] bytes. Says why a path is refused.
+///
+/// This is the confinement gate: whatever a slug, category, tag or file name says, a path
+/// that passes cannot leave the output folder (and the site can be checked out on any OS).
+pub fn check_output_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty path".into());
+    }
+    if path.len() > MAX_OUTPUT_PATH {
+        return Err(format!("path is longer than {MAX_OUTPUT_PATH} bytes"));
     }
     if path.contains('\0') || path.contains('\\') {
         return Err("path contains a NUL or a backslash".into());
@@ -68,6 +81,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             ),
         ))
     };
+    // Checked before symlinks are resolved: resolving would look at the target instead,
+    // and digest would replace a folder somewhere else.
+    if fs::symlink_metadata(lexical_absolute(output)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("it is a symlink");
+    }
     let root_abs = absolute(root);
     let out_abs = absolute(output);
     if out_abs == root_abs {
@@ -85,7 +103,6 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         return refuse("it is a file-system root");
     }
     match fs::symlink_metadata(&out_abs) {
-        Ok(m) if m.file_type().is_symlink() => return refuse("it is a symlink"),
         Ok(m) if !m.is_dir() => return refuse("it is a file, not a folder"),
         Ok(_) => {
             let empty = fs::read_dir(&out_abs)
@@ -100,9 +117,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Makes a path absolute and resolves `.` and `..` without touching the file system
-/// (the output folder may not exist yet), resolving symlinks of the part that does exist.
-fn absolute(p: &Path) -> PathBuf {
+/// Makes a path absolute and resolves `.` and `..` without touching the file system.
+fn lexical_absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -118,6 +134,13 @@ fn absolute(p: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
+    out
+}
+
+/// Makes a path absolute and resolves `.` and `..` (the output folder may not exist yet),
+/// resolving symlinks of the part that does exist.
+fn absolute(p: &Path) -> PathBuf {
+    let out = lexical_absolute(p);
     // resolve symlinks in the longest existing prefix
     let mut existing = out.clone();
     let mut rest = Vec::new();
@@ -146,10 +169,13 @@ pub fn write_site(
 ) -> Result<WriteStats, Diagnostic> {
     check_output_dir(root, output)?;
     for f in files {
-        check_relative_path(&f.path).map_err(|why| {
+        check_output_path(&f.path).map_err(|why| {
             Diagnostic::error(
                 output,
-                format!("refusing to write '{}': {why}", f.path.escape_debug()),
+                format!(
+                    "refusing to write '{}': {why}; rename the post, term or file it comes from",
+                    f.path.escape_debug()
+                ),
             )
         })?;
     }
@@ -200,12 +226,21 @@ pub fn write_site(
     Ok(stats)
 }
 
+/// Writes every file into the fresh folder `tmp`, hard-linking unchanged ones from
+/// `previous`. Errors name the file as it would be in the output folder (`previous`): the
+/// temporary folder is gone by the time anyone reads the message.
 fn fill(tmp: &Path, previous: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
     let mut stats = WriteStats::default();
     let err = |doing: &str, path: &Path, e: io::Error| {
-        Diagnostic::error(path, format!("cannot {doing}: {e}"))
+        let shown = path
+            .strip_prefix(tmp)
+            .map(|rel| previous.join(rel))
+            .unwrap_or_else(|_| path.to_path_buf());
+        Diagnostic::error(shown, format!("cannot {doing}: {e}"))
     };
-    fs::create_dir(tmp).map_err(|e| err("create a temporary output folder", tmp, e))?;
+    fs::create_dir(tmp).map_err(|e| {
+        Diagnostic::error(tmp, format!("cannot create a temporary output folder: {e}"))
+    })?;
     let mut all: Vec<&OutputFile> = files.iter().collect();
     let marker = OutputFile::new(
         MARKER,
@@ -215,7 +250,13 @@ fn fill(tmp: &Path, previous: &Path, files: &[OutputFile]) -> Result<WriteStats,
     for f in all {
         let dest = tmp.join(&f.path);
         if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| err("create folder", dir, e))?;
+            fs::create_dir_all(dir).map_err(|e| {
+                err(
+                    &format!("create the folder for {}", f.path.escape_debug()),
+                    dir,
+                    e,
+                )
+            })?;
         }
         let prev = previous.join(&f.path);
         let same = fs::metadata(&prev)
@@ -252,10 +293,15 @@ mod tests {
             "lpt1/x",
             "",
         ] {
-            assert!(check_relative_path(bad).is_err(), "{bad:?} accepted");
+            assert!(check_output_path(bad).is_err(), "{bad:?} accepted");
         }
         let long = "a".repeat(256);
-        assert!(check_relative_path(&long).is_err());
-        assert!(check_relative_path("posts/2022/04/qingyun/index.html").is_ok());
+        assert!(check_output_path(&long).is_err());
+        let deep = (0..20)
+            .map(|_| "a".repeat(60))
+            .collect::<Vec<_>>()
+            .join("/");
+        assert!(check_output_path(&deep).is_err());
+        assert!(check_output_path("posts/2022/04/qingyun/index.html").is_ok());
     }
 }

@@ -2,4 +2,4 @@
 //! through these names, so a maintained fork with the same API replaces it on this line.
 
 #[allow(unused_imports)]
-pub(crate) use serde_yaml::{from_str, Mapping, Value};
+pub(crate) use serde_yaml::{from_str, Deserializer, Mapping, Value};

@@ -60,7 +60,13 @@ fn first_text(doc: &Html, selector: &str) -> Option<String> {
 
 /// Reads a scraped page: its metadata and the part of it that is the article.
 pub fn read_document(body: &str) -> PageMeta {
-    let doc = Html::parse_document(body);
+    let Some(doc) = super::sanitize::parse_document(body) else {
+        // Nested deeper than browsers go: no metadata, and the sanitizer keeps its text.
+        return PageMeta {
+            body: body.to_string(),
+            ..PageMeta::default()
+        };
+    };
     let title = first_attr(&doc, &["meta[property='og:title']"], "content")
         .or_else(|| first_text(&doc, "title"))
         .or_else(|| first_text(&doc, "h1"));
@@ -151,5 +157,22 @@ mod tests {
         assert_eq!(m.author.as_deref(), Some("张三"));
         assert_eq!(m.date.as_deref(), Some("2022-04-28T13:44:07+08:00"));
         assert_eq!(m.body, "<p>正文</p>");
+    }
+
+    /// Regression: an unbounded parse of a page nested 100,000 deep took hours.
+    #[test]
+    fn a_page_nested_too_deep_is_read_as_its_text() {
+        let n = 100_000;
+        let page = format!(
+            "<html><head><title>深</title></head><body>{}文字{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let m = read_document(&page);
+        assert_eq!(m.title, None);
+        assert_eq!(
+            crate::content::sanitize::sanitize_html(&m.body),
+            "<p>文字</p>"
+        );
     }
 }

@@ -52,7 +52,25 @@ pub fn slugify(s: &str, style: SlugStyle) -> String {
             }
         }
     }
-    cut(slug.out)
+    not_reserved(cut(slug.out))
+}
+
+/// A slug that Windows reserves as a device name (`con`, `nul`, `com1`, ...) gets `-1`, so
+/// that a title, category or tag named `CON` still builds a folder every OS can check out.
+fn not_reserved(slug: String) -> String {
+    let bytes = slug.as_bytes();
+    let reserved = ["con", "prn", "aux", "nul"]
+        .iter()
+        .any(|r| slug.eq_ignore_ascii_case(r))
+        || (bytes.len() == 4
+            && (bytes[..3].eq_ignore_ascii_case(b"com")
+                || bytes[..3].eq_ignore_ascii_case(b"lpt"))
+            && bytes[3].is_ascii_digit());
+    if reserved {
+        format!("{slug}-1")
+    } else {
+        slug
+    }
 }
 
 /// Readings of common words whose characters the pinyin table reads wrongly on their own.
@@ -312,6 +330,18 @@ mod tests {
 
     fn uni(s: &str) -> String {
         slugify(s, SlugStyle::Unicode)
+    }
+
+    #[test]
+    fn windows_device_names_are_not_slugs() {
+        // Regression: a tag `CON` made the build refuse to write `tags/con/index.html`.
+        assert_eq!(py("CON"), "con-1");
+        assert_eq!(py("Aux"), "aux-1");
+        assert_eq!(py("COM1"), "com1-1");
+        assert_eq!(uni("lpt9"), "lpt9-1");
+        assert_eq!(py("con-1"), "con-1");
+        assert_eq!(py("console"), "console");
+        assert_eq!(py("com10"), "com10");
     }
 
     #[test]

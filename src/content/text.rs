@@ -174,13 +174,20 @@ pub fn linkify(s: &str) -> String {
     out
 }
 
+/// Where the first `http://` or `https://` in `s` starts. One scan for `http`: searching
+/// for both prefixes separately rescanned the rest of the line for the one that was absent
+/// on every URL, which made a 10 MB line of links take hours.
 fn find_url_start(s: &str) -> Option<usize> {
-    let a = s.find("http://");
-    let b = s.find("https://");
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    let mut from = 0;
+    while let Some(i) = s[from..].find("http") {
+        let at = from + i;
+        let rest = &s[at..];
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            return Some(at);
+        }
+        from = at + "http".len();
     }
+    None
 }
 
 /// Plain text to HTML: a paragraph per line (blank lines are just spacing), split again at
@@ -200,6 +207,16 @@ pub fn text_to_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a line of many https links (and no http one) was quadratic.
+    #[test]
+    fn many_links_on_one_line_are_all_linked() {
+        let line = "见 https://example.com/a 与 http://example.org/b 。".repeat(20_000);
+        let html = linkify(&line);
+        assert_eq!(html.matches("<a href=").count(), 40_000);
+        assert_eq!(find_url_start("no links here"), None);
+        assert_eq!(find_url_start("httpx http://a"), Some(6));
+    }
 
     #[test]
     fn pdf_break_across_blank_line_is_joined() {

@@ -86,8 +86,25 @@ fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
 
 /// HTML/XML escaping for template output: the five characters that matter, nothing more
 /// (tera's default also escapes `/`, which bloats every URL without making anything safer).
+/// Characters XML 1.0 does not allow at all, not even as references (C0 controls other than
+/// tab and newlines, U+FFFE, U+FFFF), become U+FFFD: one of them in a title or category made
+/// every feed it appeared in unreadable to a feed reader. Replaced, never dropped: dropping
+/// would join what it separated, and `java\u{1}script:` would become `javascript:`.
 fn escape(s: &str) -> String {
-    crate::content::text::escape_html(s)
+    if s.chars().any(|c| !is_xml_char(c)) {
+        let kept: String = s
+            .chars()
+            .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+            .collect();
+        crate::content::text::escape_html(&kept)
+    } else {
+        crate::content::text::escape_html(s)
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// A tera error with its causes, which hold the useful part (the template and line).
@@ -312,4 +329,22 @@ pub fn render_site(
         files.push(OutputFile::new("CNAME", format!("{}\n", cname.trim())));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a vertical tab in a category name made its Atom feed ill-formed. And
+    /// the first fix, which dropped such characters, turned a sanitized body's harmless
+    /// `java\u{1}script:` link into `javascript:` in the feeds (found by corpora_xss).
+    #[test]
+    fn escaping_replaces_what_xml_forbids() {
+        assert_eq!(
+            escape("a\u{b}b\u{0}c\u{FFFE}<d>"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}&lt;d&gt;"
+        );
+        assert_eq!(escape("java\u{1}script:"), "java\u{FFFD}script:");
+        assert_eq!(escape("云\t计算\n"), "云\t计算\n");
+    }
 }

@@ -93,6 +93,12 @@ impl TestSite {
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
+    /// Reads a written file as bytes (pages built from hostile input need not be UTF-8).
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        let path = self.public().join(rel);
+        fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
     /// Whether a file was written.
     pub fn exists(&self, rel: &str) -> bool {
         self.public().join(rel).exists()

@@ -1,0 +1,171 @@
+//! Atomic output: after any failure (a bad post, a template error, a write that fails, a
+//! swap that fails) the previous output folder is byte-identical and no temporary folder
+//! is left beside it.
+
+use std::fs;
+
+use crate::common::TestSite;
+
+use super::support::{leftovers, messages, snapshot, Immutable};
+
+/// A site with enough posts for several pages, built once: the "previous output".
+fn built_site() -> TestSite {
+    let mut site = TestSite::new().file("digest.yaml", "paginate: 2\n");
+    for i in 0..6 {
+        site = site.file(
+            &format!("content/p{i}.md"),
+            format!(
+                "---\ntitle: 文章{i}\ndate: 2022-04-{:02}\ntags: [云]\n---\n正文{i}。\n",
+                i + 1
+            ),
+        );
+    }
+    site.build_ok();
+    site
+}
+
+/// Runs a build that must fail, and checks the previous output and the folder around it.
+fn assert_fails_atomically(site: &TestSite, expected: &str) -> String {
+    let before = snapshot(&site.public());
+    assert!(before.contains_key(".digest-output"));
+    let failure = site.build().expect_err("the build should fail");
+    let text = messages(&failure);
+    assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    assert_eq!(snapshot(&site.public()), before, "previous output changed");
+    assert_eq!(leftovers(&site.public()), Vec::<std::path::PathBuf>::new());
+    text
+}
+
+#[test]
+fn a_bad_post_leaves_the_previous_output() {
+    let site = built_site().file(
+        "content/bad.md",
+        "---\ntitle: 坏\ndate: 2022-13-45\n---\n正文\n",
+    );
+    let text = assert_fails_atomically(&site, "content/bad.md");
+    assert!(text.contains("2022-13-45"), "{text}");
+}
+
+#[test]
+fn broken_front_matter_leaves_the_previous_output() {
+    let site = built_site().file("content/bad.md", "---\ntitle: [unclosed\n---\n正文\n");
+    assert_fails_atomically(&site, "invalid YAML");
+}
+
+/// A template override that fails at render time on one post only, after other pages
+/// have rendered: `throw` runs only for that post, and an unknown filter only for posts
+/// that have a summary override.
+#[test]
+fn a_template_error_halfway_leaves_the_previous_output() {
+    let base = built_site();
+    let post = include_str!("../../themes/default/templates/post.html");
+    let throwing = post.replace(
+        "{% block content %}",
+        "{% block content %}{% if page.extra.boom %}{{ throw(message=\"boom on \" ~ page.title) }}{% endif %}",
+    );
+    let site = base.file("templates/post.html", throwing).file(
+        "content/p9.md",
+        "---\ntitle: 炸\ndate: 2021-01-01\nboom: true\n---\n正文\n",
+    );
+    assert_fails_atomically(&site, "boom on 炸");
+
+    let unknown_filter = post.replace(
+        "{% block content %}",
+        "{% block content %}{% if page.extra.odd %}{{ page.title | no_such_filter }}{% endif %}",
+    );
+    let site = site.file("templates/post.html", unknown_filter).file(
+        "content/p9.md",
+        "---\ntitle: 怪\ndate: 2021-01-01\nodd: true\n---\n正文\n",
+    );
+    assert_fails_atomically(&site, "no_such_filter");
+
+    let undefined_macro = post.replace(
+        "{% block content %}",
+        "{% block content %}{% if page.extra.odd %}{{ m::no_such_macro() }}{% endif %}",
+    );
+    let site = site.file("templates/post.html", undefined_macro);
+    assert_fails_atomically(&site, "templates");
+}
+
+/// A write that fails halfway: the site's static/ holds a *file* where a post needs a
+/// folder, so creating that folder fails after other files are written.
+#[test]
+fn a_write_that_fails_halfway_leaves_the_previous_output() {
+    let site = built_site();
+    let page = site
+        .files()
+        .into_iter()
+        .find(|f| f.starts_with("posts/") && f.ends_with("/index.html"))
+        .expect("a post page");
+    let folder = page.trim_end_matches("/index.html").to_string();
+    let site = site.file(&format!("static/{folder}"), "not a folder");
+    let text = assert_fails_atomically(&site, &folder);
+    assert!(text.contains("cannot create the folder for"), "{text}");
+}
+
+/// An output folder whose parent is a file: nothing can be created, the message says so.
+#[test]
+fn an_output_whose_parent_is_a_file_is_a_clear_error() {
+    let site = TestSite::new()
+        .file("content/a.md", "---\ntitle: 一\n---\n正文\n")
+        .file("occupied", "a file");
+    let failure = site
+        .build_with(|o| o.output = site.root().join("occupied/public"))
+        .expect_err("parent is a file");
+    let text = messages(&failure);
+    assert!(text.contains("occupied"), "{text}");
+    assert_eq!(
+        fs::read(site.root().join("occupied")).expect("read"),
+        b"a file"
+    );
+}
+
+/// A read-only parent folder. Tests run as root, whom permission bits do not stop, so the
+/// parent is made immutable (`chattr +i`), which stops root too. Where chattr is not
+/// available the test says so and checks nothing.
+#[test]
+fn a_read_only_output_parent_leaves_the_previous_output() {
+    let site = built_site();
+    let parent = site.root().to_path_buf();
+    let Some(_guard) = Immutable::set(&parent) else {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    };
+    let text = assert_fails_atomically(&site, "cannot create a temporary output folder");
+    assert!(text.contains("public"), "{text}");
+}
+
+/// The last step fails: the previous output cannot be moved aside (it is immutable), so
+/// the new site is thrown away and the old one stays where it was.
+#[test]
+fn a_swap_that_fails_leaves_the_previous_output() {
+    let site = built_site().file(
+        "content/new.md",
+        "---\ntitle: 新\ndate: 2023-01-01\n---\n新文章\n",
+    );
+    let public = site.public();
+    let Some(_guard) = Immutable::set(&public) else {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    };
+    assert_fails_atomically(&site, "cannot move the previous output aside");
+}
+
+/// The successful case, for contrast: a rebuild replaces the output whole and leaves no
+/// temporary folder, and unchanged files keep their inode (hard-linked, mtime kept).
+#[test]
+fn a_successful_rebuild_swaps_cleanly() {
+    let site = built_site();
+    use std::os::unix::fs::MetadataExt;
+    let public = site.public();
+    let ino = |rel: &str| fs::metadata(public.join(rel)).expect("meta").ino();
+    let style = ino("style.css");
+    let site = site.file(
+        "content/new.md",
+        "---\ntitle: 新\ndate: 2023-01-01\n---\n新文章\n",
+    );
+    site.build_ok();
+    assert!(site.exists("posts/2023/01/xin/index.html"));
+    assert_eq!(ino("style.css"), style);
+    assert_eq!(leftovers(&site.public()), Vec::<std::path::PathBuf>::new());
+}
