@@ -14,8 +14,8 @@
 //! neighbouring shards. Sizes adapt to the site: a small site has a few shards, a big one
 //! many, none much bigger than the target unless one term's postings alone are.
 
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -114,8 +114,8 @@ fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
 
 /// The terms of one document, sorted, each with the fields it occurs in and, for pairs,
 /// its position signature (bit `p % 4` for each position `p`).
-fn doc_terms(doc: &SearchDoc) -> Vec<(String, u8, u8)> {
-    let mut terms: HashMap<String, (u8, u8)> = HashMap::new();
+fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(String, u8, u8)> {
+    let mut terms: FxHashMap<String, (u8, u8)> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
         for (t, pos) in index_terms_at(text) {
             let e = terms.entry(t).or_insert((0, 0));
@@ -129,18 +129,18 @@ fn doc_terms(doc: &SearchDoc) -> Vec<(String, u8, u8)> {
         add(name, TAXONOMY);
     }
     add(&doc.summary, SUMMARY);
-    add(&doc.body, BODY);
+    add(body, BODY);
     let mut out: Vec<(String, u8, u8)> = terms.into_iter().map(|(t, (f, s))| (t, f, s)).collect();
     out.sort();
     out
 }
 
 /// The snippet text of a document: body start, else summary.
-fn snippet_text(doc: &SearchDoc) -> String {
-    let source = if doc.body.trim().is_empty() {
+fn snippet_text(doc: &SearchDoc, body: &str) -> String {
+    let source = if body.trim().is_empty() {
         &doc.summary
     } else {
-        &doc.body
+        body
     };
     let mut out = String::new();
     let mut chars = 0;
@@ -171,28 +171,70 @@ fn fnv1a(hash: &mut u64, bytes: &[u8]) {
     }
 }
 
-/// Builds every index file; see the module docs for the layout.
-pub(crate) fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+/// Term postings are merged in this many partitions (by term hash), in parallel.
+const PARTITIONS: usize = 32;
+
+/// Which partition a term's postings are merged in.
+fn partition(term: &str) -> usize {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    term.hash(&mut h);
+    (h.finish() >> 32) as usize % PARTITIONS
+}
+
+/// Builds every index file; see the module docs for the layout. `body(i)` is the body of
+/// `docs[i]`.
+pub(crate) fn build(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<(String, Vec<u8>)> {
     let order = id_order(docs);
 
-    // Tokenize in parallel a block at a time, merge in id order: postings come out ascending
+    // Tokenize in parallel a block at a time (bodies are loaded per block), then merge in
+    // id order, each partition of the terms on its own thread: postings come out ascending
     // and memory stays bounded by one block's term lists.
-    let mut postings: HashMap<String, PostingWriter> = HashMap::new();
+    let mut parts: Vec<FxHashMap<String, PostingWriter>> =
+        (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
+    let mut snippets: Vec<String> = vec![String::new(); order.len()];
     for (block_no, block) in order.chunks(256).enumerate() {
-        let terms: Vec<Vec<(String, u8, u8)>> =
-            block.par_iter().map(|&i| doc_terms(&docs[i])).collect();
-        for (k, doc_terms) in terms.into_iter().enumerate() {
-            let id = (block_no * 256 + k) as u32;
-            for (term, fields, signature) in doc_terms {
-                postings
-                    .entry(term)
-                    .or_insert_with_key(|t| PostingWriter::new(is_pair(t)))
-                    .push(id, fields, signature);
+        #[allow(clippy::type_complexity)]
+        let terms: Vec<(Vec<Vec<(String, u8, u8)>>, String)> = block
+            .par_iter()
+            .map(|&i| {
+                let text = body(i);
+                let mut split: Vec<Vec<(String, u8, u8)>> = vec![Vec::new(); PARTITIONS];
+                for t in doc_terms(&docs[i], &text) {
+                    split[partition(&t.0)].push(t);
+                }
+                (split, snippet_text(&docs[i], &text))
+            })
+            .collect();
+        let mut per_part: Vec<Vec<(u32, Vec<(String, u8, u8)>)>> = (0..PARTITIONS)
+            .map(|_| Vec::with_capacity(block.len()))
+            .collect();
+        for (k, (split, snippet)) in terms.into_iter().enumerate() {
+            let id = block_no * 256 + k;
+            snippets[id] = snippet;
+            for (p, list) in split.into_iter().enumerate() {
+                per_part[p].push((id as u32, list));
             }
         }
+        parts
+            .par_iter_mut()
+            .zip(per_part)
+            .for_each(|(postings, docs)| {
+                for (id, list) in docs {
+                    for (term, fields, signature) in list {
+                        postings
+                            .entry(term)
+                            .or_insert_with_key(|t| PostingWriter::new(is_pair(t)))
+                            .push(id, fields, signature);
+                    }
+                }
+            });
     }
-    let mut terms: Vec<(String, PostingWriter)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| js_cmp(&a.0, &b.0));
+    let mut terms: Vec<(String, PostingWriter)> = parts.into_iter().flatten().collect();
+    terms.par_sort_by_cached_key(|(t, _)| t.encode_utf16().collect::<Vec<u16>>());
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
@@ -228,7 +270,7 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             dt: doc.date.clone(),
             d: doc.date_display.clone(),
             c: doc.categories.clone(),
-            x: snippet_text(doc),
+            x: std::mem::take(&mut snippets[id]),
         };
         files.push((doc_path(id as u32), to_json(&file)));
     }

@@ -3,14 +3,20 @@
 //! The new site is written into a fresh folder beside the output folder and swapped in only
 //! when every file is written, so a failed build leaves the published site as it was.
 //! Files whose bytes did not change are hard-linked from the previous output, which keeps
-//! their modification time for rsync and deploy tools.
+//! their modification time for rsync and deploy tools; the pages of deleted posts are
+//! simply not in the fresh folder. Pages are streamed into the [`SiteWriter`] as they are
+//! rendered, so the site is never held in memory whole.
+
+mod writer;
 
 use std::fs;
-use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::cache::Manifest;
 use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
+
+pub use writer::SiteWriter;
 
 /// Marks a folder as digest's own output, so digest never empties a folder it did not create.
 pub const MARKER: &str = ".digest-output";
@@ -27,7 +33,7 @@ pub struct WriteStats {
 }
 
 /// Why an output file path was refused.
-fn check_relative_path(path: &str) -> Result<(), String> {
+pub(crate) fn check_relative_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty path".into());
     }
@@ -102,7 +108,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 
 /// Makes a path absolute and resolves `.` and `..` without touching the file system
 /// (the output folder may not exist yet), resolving symlinks of the part that does exist.
-fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -137,105 +143,20 @@ fn absolute(p: &Path) -> PathBuf {
     resolved
 }
 
-/// Writes `files` as the new content of `output`, atomically. On error nothing of the old
-/// output is changed and no temporary folder is left behind.
+/// Writes `files` as the whole new content of `output`, atomically, without a manifest
+/// (each file is compared with the previous output's bytes). The build itself streams
+/// pages into a [`SiteWriter`] instead.
 pub fn write_site(
     root: &Path,
     output: &Path,
     files: &[OutputFile],
 ) -> Result<WriteStats, Diagnostic> {
-    check_output_dir(root, output)?;
+    let writer = SiteWriter::begin(root, output, Manifest::default())?;
     for f in files {
-        check_relative_path(&f.path).map_err(|why| {
-            Diagnostic::error(
-                output,
-                format!("refusing to write '{}': {why}", f.path.escape_debug()),
-            )
-        })?;
+        writer.put_file(&f.path, &f.path, 0, &f.bytes)?;
     }
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let err = |doing: &str, path: &Path, e: io::Error| {
-        Diagnostic::error(path, format!("cannot {doing}: {e}"))
-    };
-    fs::create_dir_all(&parent)
-        .map_err(|e| err("create the output's parent folder", &parent, e))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.digest-new-{pid}"));
-    let old = parent.join(format!(".{name}.digest-old-{pid}"));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = fill(&tmp, &output, files);
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    // swap: old out of the way, new in, old removed
-    let had_old = output.exists();
-    if had_old {
-        if let Err(e) = fs::rename(&output, &old) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(err("move the previous output aside", &output, e));
-        }
-    }
-    if let Err(e) = fs::rename(&tmp, &output) {
-        if had_old {
-            let _ = fs::rename(&old, &output);
-        }
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(err("move the new output into place", &output, e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(stats)
+    writer.finish().map(|(stats, _)| stats)
 }
-
-fn fill(tmp: &Path, previous: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    let mut stats = WriteStats::default();
-    let err = |doing: &str, path: &Path, e: io::Error| {
-        Diagnostic::error(path, format!("cannot {doing}: {e}"))
-    };
-    fs::create_dir(tmp).map_err(|e| err("create a temporary output folder", tmp, e))?;
-    let mut all: Vec<&OutputFile> = files.iter().collect();
-    let marker = OutputFile::new(
-        MARKER,
-        "This folder was written by digest build; it is rebuilt whole on every build.\n",
-    );
-    all.push(&marker);
-    for f in all {
-        let dest = tmp.join(&f.path);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| err("create folder", dir, e))?;
-        }
-        let prev = previous.join(&f.path);
-        let same = fs::metadata(&prev)
-            .ok()
-            .filter(|m| m.is_file() && m.len() == f.bytes.len() as u64)
-            .and_then(|_| fs::read(&prev).ok())
-            .is_some_and(|old| old == f.bytes);
-        if same && fs::hard_link(&prev, &dest).is_ok() {
-            stats.unchanged += 1;
-        } else {
-            // a duplicate path replaces the earlier file
-            let _ = fs::remove_file(&dest);
-            fs::write(&dest, &f.bytes).map_err(|e| err("write", &dest, e))?;
-            stats.written += 1;
-        }
-        stats.files += 1;
-    }
-    Ok(stats)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
