@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::{self, BodyStore, Cache, CachedSource, Key, KeyBuilder, SourceIndex};
+use crate::cache::{self, BodyStore, Cache, CachedSource, Key, KeyBuilder, Part, SourceIndex};
 use crate::config::{normalize_base_url, Config};
 use crate::content;
 use crate::diagnostics::{self, Diagnostic};
@@ -242,7 +242,7 @@ fn emit(
     sink: &dyn Sink,
     progress: &dyn Progress,
 ) -> Result<RenderStats, Diagnostic> {
-    let bodies = |post: &PostMeta| p.store.get(post);
+    let bodies = |post: &PostMeta| p.store.get(post, Part::Html);
     let pages = 2 * p.site.posts.len() + p.site.categories.terms.len() + p.site.tags.terms.len();
     progress.stage(
         "rendering pages",
@@ -300,8 +300,7 @@ fn search_index(p: &Prepared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let body = |i: usize| {
         if with_bodies {
             p.store
-                .get(&p.site.posts[i])
-                .map(|b| b.text)
+                .get(&p.site.posts[i], Part::Text)
                 .unwrap_or_default()
         } else {
             String::new()

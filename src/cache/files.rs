@@ -162,7 +162,13 @@ impl Cache {
 
     fn body_path(&self, key: Key) -> Option<PathBuf> {
         let hex = format!("{key:032x}");
-        Some(self.dir.as_ref()?.join("bodies").join(&hex[..2]).join(format!("{hex}.bin")))
+        Some(
+            self.dir
+                .as_ref()?
+                .join("bodies")
+                .join(&hex[..2])
+                .join(format!("{hex}.bin")),
+        )
     }
 
     fn manifest_path(&self, output: &Path) -> Option<PathBuf> {
@@ -228,17 +234,16 @@ impl Cache {
         self.body_path(key).is_some_and(|p| p.is_file())
     }
 
-    /// The bodies of a source's posts, or `None` when missing or damaged.
-    pub fn load_bodies(&self, key: Key) -> Option<Vec<Body>> {
+    /// One part of the body of post `index` of a source, or `None` when missing or damaged.
+    /// Only that part is decoded: a post page needs the HTML, the search index the text.
+    pub fn load_body(&self, key: Key, index: u32, part: Part) -> Option<String> {
         let path = self.body_path(key)?;
         let payload = self.read(&path, Kind::Bodies)?;
-        match decode_bodies(&payload) {
-            Some(b) => Some(b),
-            None => {
-                self.note(&path, &Damage::NotACacheFile);
-                None
-            }
+        let found = decode_part(&payload, index, part);
+        if found.is_none() {
+            self.note(&path, &Damage::NotACacheFile);
         }
+        found
     }
 
     /// Saves the bodies of a source's posts; returns whether they are in the cache now.
@@ -327,24 +332,36 @@ fn encode_bodies(bodies: &[Body]) -> Vec<u8> {
     out
 }
 
-fn decode_bodies(mut bytes: &[u8]) -> Option<Vec<Body>> {
-    fn string(bytes: &mut &[u8]) -> Option<String> {
-        let (len, rest) = super::take(bytes, 8)?;
-        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-        let (s, rest) = super::take(rest, len)?;
-        *bytes = rest;
-        String::from_utf8(s.to_vec()).ok()
-    }
-    let (count, rest) = super::take(bytes, 4)?;
-    bytes = rest;
+/// Which part of a body to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The sanitized HTML.
+    Html,
+    /// The plain text.
+    Text,
+}
+
+/// Finds one part of one post in [`encode_bodies`]' form, checking the framing of the whole
+/// payload but decoding (UTF-8-checking) only the part asked for.
+fn decode_part(bytes: &[u8], index: u32, part: Part) -> Option<String> {
+    let (count, mut rest) = super::take(bytes, 4)?;
     let count = u32::from_le_bytes(count.try_into().ok()?);
-    let mut out = Vec::new();
-    for _ in 0..count {
-        let html = string(&mut bytes)?;
-        let text = string(&mut bytes)?;
-        out.push(Body { html, text });
+    let wanted = 2 * index as usize + usize::from(part == Part::Text);
+    let mut found = None;
+    for k in 0..2 * count as usize {
+        let (len, after) = super::take(rest, 8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (s, after) = super::take(after, len)?;
+        if k == wanted {
+            found = Some(String::from_utf8(s.to_vec()).ok()?);
+        }
+        rest = after;
     }
-    bytes.is_empty().then_some(out)
+    if rest.is_empty() {
+        found
+    } else {
+        None
+    }
 }
 
 /// How the renderer gets a post's body back: from memory when the cache could not take it,
@@ -379,16 +396,21 @@ impl<'a> BodyStore<'a> {
         }
     }
 
-    /// The body of a post; `None` only when its source can no longer be read.
-    pub fn get(&self, post: &PostMeta) -> Option<Body> {
+    /// One part of the body of a post; `None` only when its source can no longer be read.
+    pub fn get(&self, post: &PostMeta, part: Part) -> Option<String> {
         let BodyRef { source, index } = post.body;
         let key = join_key(source);
-        let pick = |bodies: &Vec<Body>| bodies.get(index as usize).cloned();
+        let pick = |bodies: &Vec<Body>| {
+            bodies.get(index as usize).map(|b| match part {
+                Part::Html => b.html.clone(),
+                Part::Text => b.text.clone(),
+            })
+        };
         if let Some(b) = self.memory.lock().ok()?.get(&key) {
             return pick(b);
         }
-        if let Some(b) = self.cache.load_bodies(key) {
-            return pick(&b);
+        if let Some(b) = self.cache.load_body(key, index, part) {
+            return Some(b);
         }
         let bodies = (self.reparse)(post)?;
         let body = pick(&bodies);

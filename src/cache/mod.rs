@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
-pub use files::{BodyStore, Cache, CachedSource, SourceIndex};
+pub use files::{BodyStore, Cache, CachedSource, Part, SourceIndex};
 pub use manifest::{FileRecord, Manifest};
 
 use crate::config::Config;

@@ -19,7 +19,7 @@ use super::{error_chain, Sink};
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::site::{Body, PostMeta, Site, Taxonomy, TaxonomyKind};
+use crate::site::{PostMeta, Site, Taxonomy, TaxonomyKind};
 
 /// What rendering did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,8 +61,8 @@ struct Plan {
     fill: Fill,
 }
 
-/// How the renderer gets a post's body; `None` when it can no longer be had.
-pub type Bodies<'a> = dyn Fn(&PostMeta) -> Option<Body> + Sync + 'a;
+/// How the renderer gets a post's body HTML; `None` when it can no longer be had.
+pub type Bodies<'a> = dyn Fn(&PostMeta) -> Option<String> + Sync + 'a;
 
 /// Renders every page of `site` into `sink`, in parallel, skipping pages whose key is
 /// unchanged. `fingerprint` is [`crate::cache::page_fingerprint`]; `tick` is called once a
@@ -336,7 +336,7 @@ impl Renderer<'_> {
 
     fn body_html(&self, i: usize) -> Result<String, Diagnostic> {
         let post = &self.ctx.site.posts[i];
-        (self.bodies)(post).map(|b| b.html).ok_or_else(|| {
+        (self.bodies)(post).ok_or_else(|| {
             Diagnostic::error(
                 crate::content::post_display_path(&post.source),
                 "cannot read this post again to render its page: was it removed during the build?",

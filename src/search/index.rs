@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::postings::{PostingWriter, BODY, SUMMARY, TAXONOMY, TITLE};
-use super::tokenize::{index_terms_at, is_pair};
+use super::tokenize::{for_each_term, is_pair, Term};
 use super::SearchDoc;
 
 /// Target size of a term shard. Smaller shards mean fewer wasted bytes per query but more
@@ -115,13 +115,22 @@ fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
 /// The terms of one document, sorted, each with the fields it occurs in and, for pairs,
 /// its position signature (bit `p % 4` for each position `p`).
 fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(String, u8, u8)> {
-    let mut terms: FxHashMap<String, (u8, u8)> = FxHashMap::default();
+    // CJK terms keyed by value, words by string: no allocation per occurrence
+    let mut cjk: FxHashMap<(char, char), (u8, u8)> = FxHashMap::default();
+    let mut words: FxHashMap<String, (u8, u8)> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
-        for (t, pos) in index_terms_at(text) {
-            let e = terms.entry(t).or_insert((0, 0));
+        for_each_term(text, |t, pos| {
+            let e = match t {
+                Term::Char(c) => cjk.entry((c, '\0')).or_insert((0, 0)),
+                Term::Pair(a, b) => cjk.entry((a, b)).or_insert((0, 0)),
+                Term::Word(w) => match words.get_mut(w) {
+                    Some(e) => e,
+                    None => words.entry(w.to_string()).or_insert((0, 0)),
+                },
+            };
             e.0 |= field;
             e.1 |= 1 << (pos % 4);
-        }
+        });
     };
     add(&doc.title, TITLE);
     // Each name on its own, so no pair spans two names.
@@ -130,8 +139,17 @@ fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(String, u8, u8)> {
     }
     add(&doc.summary, SUMMARY);
     add(body, BODY);
-    let mut out: Vec<(String, u8, u8)> = terms.into_iter().map(|(t, (f, s))| (t, f, s)).collect();
-    out.sort();
+    let mut out: Vec<(String, u8, u8)> = Vec::with_capacity(cjk.len() + words.len());
+    for ((a, b), (f, s)) in cjk {
+        let term = if b == '\0' {
+            Term::Char(a)
+        } else {
+            Term::Pair(a, b)
+        };
+        out.push((term.to_string(), f, s));
+    }
+    out.extend(words.into_iter().map(|(t, (f, s))| (t, f, s)));
+    out.sort_unstable();
     out
 }
 

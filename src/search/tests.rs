@@ -440,7 +440,10 @@ fn search_js_ranks_like_rust() {
         .is_ok_and(|o| o.status.success());
     // Node is on every machine this project runs on (.ci/run installs it where it is not);
     // a missing Node is a broken setup, not a reason to pass.
-    assert!(node_ok, "node is not installed: install Node.js to run the search.js test");
+    assert!(
+        node_ok,
+        "node is not installed: install Node.js to run the search.js test"
+    );
     let mut docs = sample_docs();
     docs.extend(testgen::generate(400, 3, 300));
     let files = build_index(&docs);
