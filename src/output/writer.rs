@@ -17,6 +17,9 @@ use crate::diagnostics::Diagnostic;
 /// A fresh folder beside the output folder, filled by [`SiteWriter::put_file`] and
 /// [`SiteWriter::reuse`] and swapped in for the output by [`SiteWriter::finish`]. Dropped
 /// unfinished (a failed build), it removes itself and the old output stays as it was.
+///
+/// Unchanged files are only noted while the build runs and hard-linked at the end, so a
+/// build that changed nothing at all leaves the output folder untouched: no link, no swap.
 #[derive(Debug)]
 pub struct SiteWriter {
     output: PathBuf,
@@ -33,6 +36,9 @@ struct State {
     manifest: Manifest,
     taken: HashSet<String>,
     stats: WriteStats,
+    /// Unchanged files, hard-linked from the previous output at [`SiteWriter::finish`]; when
+    /// every file is unchanged, nothing is linked and the output is left alone.
+    pending: Vec<String>,
 }
 
 fn err(doing: &str, path: &Path, e: io::Error) -> Diagnostic {
@@ -113,10 +119,23 @@ impl SiteWriter {
             s.stats.files += 1;
             if linked {
                 s.stats.unchanged += 1;
+                s.pending.push(path.to_string());
             } else {
                 s.stats.written += 1;
             }
         }
+    }
+
+    /// Hard-links (or, where the file system has none, copies) an unchanged file from the
+    /// previous output into the new folder.
+    fn link(&self, path: &str) -> Result<(), Diagnostic> {
+        let dest = self.tmp.join(path);
+        self.ensure_parent(&dest)?;
+        let prev = self.output.join(path);
+        if fs::hard_link(&prev, &dest).is_err() {
+            fs::copy(&prev, &dest).map_err(|e| err("copy the previous file", &dest, e))?;
+        }
+        Ok(())
     }
 
     /// Takes every file of `group` from the previous output, unrendered, when the previous
@@ -137,28 +156,9 @@ impl SiteWriter {
             }
         }
         for (p, r) in paths.iter().zip(records) {
-            if !self.claim(p) {
-                continue;
+            if self.claim(p) {
+                self.record(group, p, r, true);
             }
-            let dest = self.tmp.join(p);
-            self.ensure_parent(&dest)?;
-            if fs::hard_link(self.output.join(p), &dest).is_err() {
-                // a file system without hard links: copy, keeping the bytes
-                let bytes = fs::read(self.output.join(p)).map_err(|e| err("read", &dest, e))?;
-                fs::write(&dest, &bytes).map_err(|e| err("write", &dest, e))?;
-                let m = fs::metadata(&dest).map_err(|e| err("read", &dest, e))?;
-                self.record(
-                    group,
-                    p,
-                    FileRecord {
-                        mtime: mtime_ns(&m),
-                        ..r
-                    },
-                    false,
-                );
-                continue;
-            }
-            self.record(group, p, r, true);
         }
         Ok(true)
     }
@@ -182,8 +182,6 @@ impl SiteWriter {
         if !self.claim(path) {
             return Ok(());
         }
-        let dest = self.tmp.join(path);
-        self.ensure_parent(&dest)?;
         let hash = content_hash(bytes);
         let prev = self.output.join(path);
         let same = match self.previous.files.get(path) {
@@ -197,18 +195,25 @@ impl SiteWriter {
                 .and_then(|_| fs::read(&prev).ok())
                 .is_some_and(|old| old == bytes),
         };
-        let linked = same && fs::hard_link(&prev, &dest).is_ok();
-        if !linked {
+        let mtime = if same {
+            match self.previous.files.get(path) {
+                Some(r) => r.mtime,
+                None => fs::metadata(&prev).map(|m| mtime_ns(&m)).unwrap_or(0),
+            }
+        } else {
+            let dest = self.tmp.join(path);
+            self.ensure_parent(&dest)?;
             fs::write(&dest, bytes).map_err(|e| err("write", &dest, e))?;
-        }
-        let m = fs::metadata(&dest).map_err(|e| err("read", &dest, e))?;
+            let m = fs::metadata(&dest).map_err(|e| err("read", &dest, e))?;
+            mtime_ns(&m)
+        };
         let record = FileRecord {
             key,
             hash,
             len: bytes.len() as u64,
-            mtime: mtime_ns(&m),
+            mtime,
         };
-        self.record(group, path, record, linked);
+        self.record(group, path, record, same);
         Ok(())
     }
 
@@ -237,7 +242,23 @@ impl SiteWriter {
             0,
             b"This folder was written by digest build; it is rebuilt whole on every build.\n",
         )?;
+        let mut state = std::mem::take(&mut *self.state.lock().map_err(|_| {
+            Diagnostic::error(&self.output, "an output thread failed; nothing was changed")
+        })?);
         let had_old = self.output.exists();
+        let nothing_changed =
+            had_old && state.stats.written == 0 && state.pending.len() == self.previous.files.len();
+        if nothing_changed {
+            // every file is the previous build's, and the previous build had no others
+            remove_tree(&self.tmp);
+            self.finished = true;
+            return Ok((state.stats, state.manifest));
+        }
+        let pending = std::mem::take(&mut state.pending);
+        pending
+            .par_iter()
+            .map(|p| self.link(p))
+            .collect::<Result<(), Diagnostic>>()?;
         if had_old {
             fs::rename(&self.output, &self.old)
                 .map_err(|e| err("move the previous output aside", &self.output, e))?;
@@ -252,9 +273,6 @@ impl SiteWriter {
         if had_old {
             remove_tree(&self.old);
         }
-        let state = std::mem::take(&mut *self.state.lock().map_err(|_| {
-            Diagnostic::error(&self.output, "an output thread failed; nothing was changed")
-        })?);
         Ok((state.stats, state.manifest))
     }
 }

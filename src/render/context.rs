@@ -1,6 +1,8 @@
 //! The values templates see. Every field is documented in docs/themes.md; every string is
 //! escaped by tera except `content`, the sanitized body.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -170,9 +172,22 @@ pub struct Contexts<'a> {
     pub site: &'a Site,
     /// The configuration.
     pub config: &'a Config,
+    /// Each post's summary, made once: a post shows up on a home page, its term pages,
+    /// the archives, feeds and its neighbours' related lists, and making a summary means
+    /// slugging every category and tag it names.
+    summaries: Vec<OnceLock<PostSummary>>,
 }
 
 impl<'a> Contexts<'a> {
+    /// Contexts for the pages of `site`.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        Contexts {
+            site,
+            config,
+            summaries: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
     /// Full URL of a site-relative path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.config.base_url, path)
@@ -199,6 +214,13 @@ impl<'a> Contexts<'a> {
 
     /// A post as listings show it.
     pub fn summary(&self, i: usize) -> PostSummary {
+        match self.summaries.get(i) {
+            Some(slot) => slot.get_or_init(|| self.make_summary(i)).clone(),
+            None => self.make_summary(i),
+        }
+    }
+
+    fn make_summary(&self, i: usize) -> PostSummary {
         let post = &self.site.posts[i];
         let categories = post
             .categories

@@ -78,7 +78,7 @@ pub fn render_site(
 ) -> Result<RenderStats, Diagnostic> {
     let r = Renderer {
         tera,
-        ctx: Contexts { site, config },
+        ctx: Contexts::new(site, config),
         config_ctx: ConfigContext::new(config),
         fingerprint,
         bodies,

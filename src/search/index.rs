@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::postings::{PostingWriter, BODY, SUMMARY, TAXONOMY, TITLE};
-use super::tokenize::{for_each_term, is_pair, Term};
+use super::tokenize::{for_each_term, Term};
 use super::SearchDoc;
 
 /// Target size of a term shard. Smaller shards mean fewer wasted bytes per query but more
@@ -112,10 +112,34 @@ fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
-/// The terms of one document, sorted, each with the fields it occurs in and, for pairs,
-/// its position signature (bit `p % 4` for each position `p`).
-fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(String, u8, u8)> {
-    // CJK terms keyed by value, words by string: no allocation per occurrence
+/// An index term while the index is built: CJK characters and pairs by value, so that
+/// tokenizing and merging a big site's bodies allocates a string per distinct term only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TermKey {
+    /// One CJK character (the second is `\0`) or a pair.
+    Cjk(char, char),
+    /// A word or number.
+    Word(String),
+}
+
+impl TermKey {
+    /// Whether postings of this term carry positions (pairs do).
+    fn is_pair(&self) -> bool {
+        matches!(self, TermKey::Cjk(_, b) if *b != '\0')
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            TermKey::Cjk(a, '\0') => a.to_string(),
+            TermKey::Cjk(a, b) => [a, b].iter().collect(),
+            TermKey::Word(w) => w,
+        }
+    }
+}
+
+/// The terms of one document (in no particular order), each with the fields it occurs in
+/// and, for pairs, its position signature (bit `p % 4` for each position `p`).
+fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(TermKey, u8, u8)> {
     let mut cjk: FxHashMap<(char, char), (u8, u8)> = FxHashMap::default();
     let mut words: FxHashMap<String, (u8, u8)> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
@@ -139,17 +163,16 @@ fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(String, u8, u8)> {
     }
     add(&doc.summary, SUMMARY);
     add(body, BODY);
-    let mut out: Vec<(String, u8, u8)> = Vec::with_capacity(cjk.len() + words.len());
-    for ((a, b), (f, s)) in cjk {
-        let term = if b == '\0' {
-            Term::Char(a)
-        } else {
-            Term::Pair(a, b)
-        };
-        out.push((term.to_string(), f, s));
-    }
-    out.extend(words.into_iter().map(|(t, (f, s))| (t, f, s)));
-    out.sort_unstable();
+    let mut out: Vec<(TermKey, u8, u8)> = Vec::with_capacity(cjk.len() + words.len());
+    out.extend(
+        cjk.into_iter()
+            .map(|((a, b), (f, s))| (TermKey::Cjk(a, b), f, s)),
+    );
+    out.extend(
+        words
+            .into_iter()
+            .map(|(t, (f, s))| (TermKey::Word(t), f, s)),
+    );
     out
 }
 
@@ -193,7 +216,7 @@ fn fnv1a(hash: &mut u64, bytes: &[u8]) {
 const PARTITIONS: usize = 32;
 
 /// Which partition a term's postings are merged in.
-fn partition(term: &str) -> usize {
+fn partition(term: &TermKey) -> usize {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
     term.hash(&mut h);
@@ -211,23 +234,23 @@ pub(crate) fn build(
     // Tokenize in parallel a block at a time (bodies are loaded per block), then merge in
     // id order, each partition of the terms on its own thread: postings come out ascending
     // and memory stays bounded by one block's term lists.
-    let mut parts: Vec<FxHashMap<String, PostingWriter>> =
+    let mut parts: Vec<FxHashMap<TermKey, PostingWriter>> =
         (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
     let mut snippets: Vec<String> = vec![String::new(); order.len()];
     for (block_no, block) in order.chunks(256).enumerate() {
         #[allow(clippy::type_complexity)]
-        let terms: Vec<(Vec<Vec<(String, u8, u8)>>, String)> = block
+        let terms: Vec<(Vec<Vec<(TermKey, u8, u8)>>, String)> = block
             .par_iter()
             .map(|&i| {
                 let text = body(i);
-                let mut split: Vec<Vec<(String, u8, u8)>> = vec![Vec::new(); PARTITIONS];
+                let mut split: Vec<Vec<(TermKey, u8, u8)>> = vec![Vec::new(); PARTITIONS];
                 for t in doc_terms(&docs[i], &text) {
                     split[partition(&t.0)].push(t);
                 }
                 (split, snippet_text(&docs[i], &text))
             })
             .collect();
-        let mut per_part: Vec<Vec<(u32, Vec<(String, u8, u8)>)>> = (0..PARTITIONS)
+        let mut per_part: Vec<Vec<(u32, Vec<(TermKey, u8, u8)>)>> = (0..PARTITIONS)
             .map(|_| Vec::with_capacity(block.len()))
             .collect();
         for (k, (split, snippet)) in terms.into_iter().enumerate() {
@@ -245,13 +268,17 @@ pub(crate) fn build(
                     for (term, fields, signature) in list {
                         postings
                             .entry(term)
-                            .or_insert_with_key(|t| PostingWriter::new(is_pair(t)))
+                            .or_insert_with_key(|t| PostingWriter::new(t.is_pair()))
                             .push(id, fields, signature);
                     }
                 }
             });
     }
-    let mut terms: Vec<(String, PostingWriter)> = parts.into_iter().flatten().collect();
+    let mut terms: Vec<(String, PostingWriter)> = parts
+        .into_iter()
+        .flatten()
+        .map(|(k, w)| (k.into_string(), w))
+        .collect();
     terms.par_sort_by_cached_key(|(t, _)| t.encode_utf16().collect::<Vec<u16>>());
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
