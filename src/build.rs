@@ -1,19 +1,34 @@
-//! `digest build`: load, then build in memory, then write. Errors of any stage stop the
-//! build before anything is written.
+//! `digest build`: load, parse (or take from the cache), build the site model, render and
+//! write. Errors of any stage stop the build before the output folder is touched.
+//!
+//! The stages are the pure functions of [`crate::content`], [`crate::site`],
+//! [`crate::render`] and [`crate::search`]; this module strings them together with the I/O
+//! ends: [`crate::discover`] reads, [`crate::cache`] remembers, [`crate::output`] writes.
+//!
+//! Memory: the site model keeps each post's metadata and summary ([`PostMeta`]) and not its
+//! body. A parsed body goes straight into the cache's body file (or, when the cache cannot
+//! be written, into memory) and is loaded again only for the pages that show it, as they
+//! are rendered; rendered pages are written as they come. So besides the source files read
+//! at the start, memory grows with the number of posts, not with their length.
+//!
+//! Speed: sources are hashed and parsed in parallel; an unchanged source (same key, see
+//! [`crate::cache`]) is not parsed at all. Pages are rendered in parallel, and a page
+//! whose key is unchanged is not rendered: its file is hard-linked from the previous output.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::normalize_base_url;
-use crate::content::{self, Post};
+use crate::cache::{self, BodyStore, Cache, CachedSource, Key, KeyBuilder, Part, SourceIndex};
+use crate::config::{normalize_base_url, Config};
+use crate::content;
 use crate::diagnostics::{self, Diagnostic};
-use crate::discover::{self, SiteInput};
-use crate::output::{self, WriteStats};
-use crate::render::{self, OutputFile};
+use crate::discover::{self, Asset, SiteInput};
+use crate::output::{self, SiteWriter, WriteStats};
+use crate::render::{self, Collector, OutputFile, RenderStats, Sink};
 use crate::search::{self, SearchDoc};
-use crate::site::Site;
+use crate::site::{BodyRef, PostMeta, Site};
 
 /// What the user asked `digest build` to do, validated.
 #[derive(Debug, Clone)]
@@ -43,6 +58,19 @@ pub struct BuildReport {
     pub stats: WriteStats,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Source files read and parsed by this build.
+    pub parsed: usize,
+    /// Source files taken from the cache without parsing.
+    pub cache_hits: usize,
+    /// Pages and feeds rendered by this build.
+    pub rendered: usize,
+    /// Pages and feeds taken unrendered from the previous build.
+    pub reused: usize,
+    /// Problems with the cache (it could not be written): the site is fine, but the next
+    /// build will not be faster. Not diagnostics, so `--strict` does not fail on them.
+    pub cache_warnings: Vec<String>,
+    /// Cache files found damaged or stale and rebuilt.
+    pub cache_notes: Vec<String>,
 }
 
 /// A failed build: every problem found, sorted by file. The output folder is untouched.
@@ -52,10 +80,25 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The site built in memory: the files to write, the posts, and what was found on the way.
+/// Told how a build is getting on, for a progress bar. Every method has a default that does
+/// nothing; implementations must be cheap, they are called from the worker threads.
+pub trait Progress: Sync {
+    /// A stage begins with `total` steps.
+    fn stage(&self, _name: &str, _total: usize) {}
+    /// One step of the current stage is done.
+    fn tick(&self) {}
+}
+
+/// Progress nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// The site built in memory: the files to write, the site model, and what was found.
 #[derive(Debug, Clone)]
 pub struct Built {
-    /// Every output file.
+    /// Every output file, sorted by path.
     pub files: Vec<OutputFile>,
     /// The site model the pages were rendered from.
     pub site: Site,
@@ -63,97 +106,230 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every source file (in parallel) into posts.
-pub fn parse_all(input: &SiteInput) -> (Vec<Post>, Vec<Diagnostic>) {
-    let parsed: Vec<content::Parsed> = input
-        .sources
-        .par_iter()
-        .map(|s| content::parse_source(s, &input.config))
-        .collect();
-    let mut posts = Vec::new();
-    let mut diags = Vec::new();
-    for p in parsed {
-        posts.extend(p.posts);
-        diags.extend(p.diagnostics);
-    }
-    (posts, diags)
+/// Everything between reading and writing: the site model and what rendering needs.
+struct Prepared<'a> {
+    site: Site,
+    config: Config,
+    tera: tera::Tera,
+    fingerprint: Key,
+    assets: Vec<Asset>,
+    statics: Vec<(String, Vec<u8>)>,
+    theme_statics: Vec<(String, Vec<u8>)>,
+    store: BodyStore<'a>,
+    diagnostics: Vec<Diagnostic>,
+    sources: SourceIndex,
+    parsed: usize,
+    cache_hits: usize,
 }
 
-/// Builds the whole site in memory. Pure: no file is read or written.
-/// Returns the files even when there are errors in `diagnostics`; callers decide.
-pub fn build_in_memory(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Diagnostic>> {
-    let config = &input.config;
-    let mut diags = input.diagnostics.clone();
-    let (posts, d) = parse_all(input);
-    diags.extend(d);
-    let (site, d) = Site::build(posts, config, drafts);
-    diags.extend(d);
-    if diags.iter().any(Diagnostic::is_error) {
-        diagnostics::sort(&mut diags);
-        return Err(diags);
+/// Parses (or takes from the cache) every source, in parallel, and builds the site model.
+/// `root` is where sources are read again should a cached body go missing; `None` for a
+/// build that keeps everything in memory.
+fn prepare<'a>(
+    input: SiteInput,
+    drafts: bool,
+    cache: &'a Cache,
+    root: Option<PathBuf>,
+    progress: &dyn Progress,
+) -> Result<Prepared<'a>, (Vec<Diagnostic>, SourceIndex)> {
+    let SiteInput {
+        config,
+        sources,
+        assets,
+        theme,
+        statics,
+        diagnostics: mut diags,
+    } = input;
+    let previous = cache.load_sources();
+    let fp = cache::parse_fingerprint(&config);
+    let reparse_config = config.clone();
+    let store = BodyStore::new(cache, move |post: &PostMeta| {
+        let src = discover::read_source(root.as_deref()?, &post.source)?;
+        if cache::split_key(cache::source_key(fp, &src.path, &src.bytes)) != post.body.source {
+            return None; // changed since this build read it
+        }
+        let parsed = content::parse_source(&src, &reparse_config);
+        Some(
+            parsed
+                .posts
+                .into_iter()
+                .map(|p| PostMeta::split(p, post.body).1)
+                .collect(),
+        )
+    });
+    progress.stage("reading posts", sources.len());
+    let loaded: Vec<(Key, CachedSource, bool)> = sources
+        .into_par_iter()
+        .map(|src| {
+            let key = cache::source_key(fp, &src.path, &src.bytes);
+            let hit = previous.get(&key).filter(|_| cache.has_bodies(key));
+            let out = match hit {
+                Some(c) => (key, c.clone(), true),
+                None => {
+                    let parsed = content::parse_source(&src, &config);
+                    drop(src);
+                    let mut posts = Vec::with_capacity(parsed.posts.len());
+                    let mut bodies = Vec::with_capacity(parsed.posts.len());
+                    for (k, post) in parsed.posts.into_iter().enumerate() {
+                        let body = BodyRef {
+                            source: cache::split_key(key),
+                            index: k as u32,
+                        };
+                        let (meta, b) = PostMeta::split(post, body);
+                        posts.push(meta);
+                        bodies.push(b);
+                    }
+                    store.keep(key, bodies);
+                    let source = CachedSource {
+                        posts,
+                        diagnostics: parsed.diagnostics,
+                    };
+                    (key, source, false)
+                }
+            };
+            progress.tick();
+            out
+        })
+        .collect();
+    let cache_hits = loaded.iter().filter(|l| l.2).count();
+    let parsed = loaded.len() - cache_hits;
+    let mut posts = Vec::new();
+    let mut index = SourceIndex::with_capacity(loaded.len());
+    for (key, source, _) in loaded {
+        posts.extend(source.posts.iter().cloned());
+        diags.extend(source.diagnostics.iter().cloned());
+        index.insert(key, source);
     }
-    let tera = match render::compile(&input.theme) {
+    cache.remove_bodies(previous.keys().filter(|k| !index.contains_key(k)).copied());
+    let (site, d) = Site::build(posts, &config, drafts);
+    diags.extend(d);
+    let fail = |mut diags: Vec<Diagnostic>, index| {
+        diagnostics::sort(&mut diags);
+        Err((diags, index))
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return fail(diags, index);
+    }
+    let tera = match render::compile(&theme) {
         Ok(t) => t,
         Err(e) => {
             diags.push(e);
-            diagnostics::sort(&mut diags);
-            return Err(diags);
+            return fail(diags, index);
         }
     };
-    let mut files = match render::render_site(&site, config, &tera) {
-        Ok(f) => f,
-        Err(e) => {
-            diags.push(e);
-            diagnostics::sort(&mut diags);
-            return Err(diags);
-        }
-    };
-    if config.search.enabled {
-        let docs: Vec<SearchDoc> = site
-            .posts
-            .iter()
-            .zip(&site.urls)
-            .map(|(p, url)| search_doc(p, url, config))
-            .collect();
-        files.extend(
-            search::build_index(&docs)
-                .into_iter()
-                .map(|(path, bytes)| OutputFile::new(path, bytes)),
-        );
-    }
-    // theme static files first, so the site's own static/ wins
-    let mut statics: Vec<OutputFile> = input
-        .theme
-        .statics
-        .iter()
-        .chain(input.statics.iter())
-        .map(|(p, b)| OutputFile::new(p.clone(), b.clone()))
-        .collect();
-    statics.extend(assets_beside_posts(input, &site));
-    // pages win over static files of the same name
-    let page_paths: std::collections::BTreeSet<String> =
-        files.iter().map(|f| f.path.clone()).collect();
-    statics.retain(|s| !page_paths.contains(&s.path));
-    statics.extend(files);
-    let mut files = statics;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|later, earlier| {
-        if later.path == earlier.path {
-            std::mem::swap(later, earlier);
-            true
-        } else {
-            false
-        }
-    });
     diagnostics::sort(&mut diags);
-    Ok(Built {
-        files,
+    Ok(Prepared {
+        fingerprint: cache::page_fingerprint(&config, &theme),
         site,
+        config,
+        tera,
+        assets,
+        statics,
+        theme_statics: theme.statics,
+        store,
         diagnostics: diags,
+        sources: index,
+        parsed,
+        cache_hits,
     })
 }
 
-fn search_doc(p: &Post, url: &str, config: &crate::config::Config) -> SearchDoc {
+/// Renders every page, the search index and the static files into `sink`. Pages come
+/// first and so win over static files of the same path; the site's own static files win
+/// over the theme's.
+fn emit(
+    p: &Prepared<'_>,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<RenderStats, Diagnostic> {
+    let bodies = |post: &PostMeta| p.store.get(post, Part::Html);
+    let pages = 2 * p.site.posts.len() + p.site.categories.terms.len() + p.site.tags.terms.len();
+    progress.stage(
+        "rendering pages",
+        pages / p.config.paginate.max(1) + pages / 2,
+    );
+    let tick = || progress.tick();
+    let stats = render::render_site(
+        &p.site,
+        &p.config,
+        &p.tera,
+        p.fingerprint,
+        &bodies,
+        sink,
+        &tick,
+    )?;
+    if p.config.search.enabled {
+        search_index(p, sink)?;
+    }
+    for asset in assets_beside_posts(&p.assets, &p.site).iter().rev() {
+        sink.put(&asset.path, &asset.path, 0, &asset.bytes)?;
+    }
+    for (path, bytes) in p.statics.iter().rev().chain(p.theme_statics.iter().rev()) {
+        sink.put(path, path, 0, bytes)?;
+    }
+    Ok(stats)
+}
+
+/// The search index, rebuilt only when a post it shows changed.
+fn search_index(p: &Prepared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    let docs: Vec<SearchDoc> = p
+        .site
+        .posts
+        .iter()
+        .zip(&p.site.urls)
+        .map(|(post, url)| search_doc(post, url, &p.config))
+        .collect();
+    let mut key = KeyBuilder::new(p.fingerprint, "search");
+    for (doc, post) in docs.iter().zip(&p.site.posts) {
+        let fields = [&doc.url, &doc.title, &doc.summary];
+        for f in fields {
+            key.bytes(f.as_bytes());
+        }
+        for f in [&doc.date, &doc.date_display] {
+            key.bytes(f.as_deref().unwrap_or("\u{0}").as_bytes());
+        }
+        key.bytes(doc.categories.join("\u{0}").as_bytes());
+        key.bytes(doc.tags.join("\u{0}").as_bytes());
+        key.body(&post.body);
+    }
+    let key = key.finish();
+    if sink.reuse("search", key)? {
+        return Ok(());
+    }
+    let with_bodies = p.config.search.include_bodies;
+    let body = |i: usize| {
+        if with_bodies {
+            p.store
+                .get(&p.site.posts[i], Part::Text)
+                .unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    for (path, bytes) in search::build_index_with(&docs, &body) {
+        sink.put("search", &path, key, &bytes)?;
+    }
+    Ok(())
+}
+
+/// Builds the whole site in memory. Pure: no file is read or written, no cache is used.
+pub fn build_in_memory(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Diagnostic>> {
+    let cache = Cache::disabled();
+    let p = prepare(input.clone(), drafts, &cache, None, &NoProgress).map_err(|e| e.0)?;
+    let sink = Collector::default();
+    emit(&p, &sink, &NoProgress).map_err(|e| {
+        let mut d = p.diagnostics.clone();
+        d.push(e);
+        d
+    })?;
+    Ok(Built {
+        files: sink.into_files(),
+        site: p.site,
+        diagnostics: p.diagnostics,
+    })
+}
+
+fn search_doc(p: &PostMeta, url: &str, config: &Config) -> SearchDoc {
     SearchDoc {
         url: url.to_string(),
         title: p.title.clone(),
@@ -170,19 +346,16 @@ fn search_doc(p: &Post, url: &str, config: &crate::config::Config) -> SearchDoc 
             .collect(),
         tags: p.tags.clone(),
         summary: p.summary.clone(),
-        body: if config.search.include_bodies {
-            p.body_text.clone()
-        } else {
-            String::new()
-        },
+        // filled in by the index builder, one block of posts at a time
+        body: String::new(),
     }
 }
 
 /// Images and other files beside a post are copied next to its page, so relative links in
 /// the post keep working.
-fn assets_beside_posts(input: &SiteInput, site: &Site) -> Vec<OutputFile> {
+fn assets_beside_posts(assets: &[Asset], site: &Site) -> Vec<OutputFile> {
     let mut out = Vec::new();
-    for asset in &input.assets {
+    for asset in assets {
         let Some(asset_dir) = asset.path.parent() else {
             continue;
         };
@@ -214,35 +387,68 @@ fn assets_beside_posts(input: &SiteInput, site: &Site) -> Vec<OutputFile> {
     out
 }
 
-/// Runs a whole build: load, build in memory, write atomically.
+/// Runs a whole build: load, build, write atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_with(opts, &NoProgress)
+}
+
+/// [`build`], telling `progress` how it goes.
+pub fn build_with(
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut input =
         discover::load(&opts.root).map_err(|diagnostics| BuildFailure { diagnostics })?;
     if let Some(url) = &opts.base_url {
         input.config.base_url = normalize_base_url(url);
     }
-    let built =
-        build_in_memory(&input, opts.drafts).map_err(|diagnostics| BuildFailure { diagnostics })?;
-    if opts.strict && !built.diagnostics.is_empty() {
+    let cache = Cache::new(&opts.root);
+    cache.prepare();
+    let prepared = prepare(
+        input,
+        opts.drafts,
+        &cache,
+        Some(opts.root.clone()),
+        progress,
+    );
+    let p = match prepared {
+        Ok(p) => p,
+        Err((diagnostics, index)) => {
+            // what was parsed is still worth keeping for the next try
+            cache.store_sources(&index);
+            return Err(BuildFailure { diagnostics });
+        }
+    };
+    cache.store_sources(&p.sources);
+    if opts.strict && !p.diagnostics.is_empty() {
         return Err(BuildFailure {
-            diagnostics: built.diagnostics,
+            diagnostics: p.diagnostics,
         });
     }
-    let stats = output::write_site(&opts.root, &opts.output, &built.files).map_err(|d| {
-        let mut diagnostics = built.diagnostics.clone();
+    let fail = |d: Diagnostic| {
+        let mut diagnostics = p.diagnostics.clone();
         diagnostics.push(d);
         BuildFailure { diagnostics }
-    })?;
+    };
+    let output = output::absolute(&opts.output);
+    let writer =
+        SiteWriter::begin(&opts.root, &output, cache.load_manifest(&output)).map_err(fail)?;
+    let rendered = emit(&p, &writer, progress).map_err(fail)?;
+    progress.stage("writing", 0);
+    let (stats, manifest) = writer.finish().map_err(fail)?;
+    cache.store_manifest(&output, &manifest);
     Ok(BuildReport {
-        posts: built.site.posts.len(),
-        pages: built
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count(),
-        diagnostics: built.diagnostics,
+        posts: p.site.posts.len(),
+        pages: rendered.pages,
         stats,
         elapsed: start.elapsed(),
+        parsed: p.parsed,
+        cache_hits: p.cache_hits,
+        rendered: rendered.rendered,
+        reused: rendered.reused,
+        cache_warnings: cache.warnings(),
+        cache_notes: cache.notes(),
+        diagnostics: p.diagnostics,
     })
 }

@@ -237,3 +237,12 @@ fn read_theme_dir(dir: &Path, root_canon: &Path, diags: &mut Vec<Diagnostic>) ->
             .collect(),
     }
 }
+
+/// Reads one post file again, for a build whose cached copy of it went missing mid-build.
+pub fn read_source(root: &Path, path: &Path) -> Option<SourceFile> {
+    let bytes = fs::read(root.join("content").join(path)).ok()?;
+    Some(SourceFile {
+        path: path.to_path_buf(),
+        bytes,
+    })
+}

@@ -4,13 +4,15 @@
 //! [`discover`] reads files -> [`content`] decodes, splits front matter, sniffs the format,
 //! renders and sanitizes each body into a [`content::Post`] -> [`site::Site`] orders posts
 //! and builds taxonomies -> [`render`] turns them into pages -> [`output`] writes them
-//! atomically. [`build`] strings the stages together.
+//! atomically. [`build`] strings the stages together; [`cache`] lets a rebuild skip what
+//! did not change, and [`report`] is the one place that talks to the user.
 //!
 //! The editor's loop sits on top: [`new`] starts a post, [`serve`] previews the site from
 //! memory with live reload, and [`check`] validates it and its links without writing.
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -19,6 +21,7 @@ pub mod discover;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;

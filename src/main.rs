@@ -11,10 +11,11 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use digest::build::{build, BuildOptions};
+use digest::build::{build_with, BuildOptions};
 use digest::config::Config;
 use digest::diagnostics::Diagnostic;
 use digest::new::{plan, NewPostRequest};
+use digest::report::Reporter;
 use digest::serve::{Notice, ServeOptions};
 
 /// A static site generator for a Chinese-language news digest.
@@ -272,33 +273,14 @@ fn run_build(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         strict: args.strict,
     };
-    match build(&opts) {
+    let reporter = Reporter::new(args.quiet);
+    match build_with(&opts, &reporter) {
         Ok(report) => {
-            for d in &report.diagnostics {
-                eprintln!("{d}");
-            }
-            if !args.quiet {
-                eprintln!(
-                    "built {} posts into {} pages ({} files written, {} unchanged) in {:.2} s",
-                    report.posts,
-                    report.pages,
-                    report.stats.written,
-                    report.stats.unchanged,
-                    report.elapsed.as_secs_f64()
-                );
-            }
+            reporter.finished(&report);
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            for d in &failure.diagnostics {
-                eprintln!("{d}");
-            }
-            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = failure.diagnostics.len() - errors;
-            eprintln!(
-                "error: build failed ({errors} errors, {warnings} warnings); {} was left as it was",
-                opts.output.display()
-            );
+            reporter.failed(&failure, &opts.output);
             ExitCode::FAILURE
         }
     }

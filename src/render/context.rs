@@ -1,12 +1,13 @@
 //! The values templates see. Every field is documented in docs/themes.md; every string is
 //! escaped by tera except `content`, the sanitized body.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use crate::config::Config;
-use crate::content::meta::reading_minutes;
 use crate::site::{Site, Taxonomy, TaxonomyKind};
 
 /// Site-wide settings every template gets as `config`.
@@ -86,7 +87,8 @@ pub struct PostPage {
     /// Everything listing pages show.
     #[serde(flatten)]
     pub summary: PostSummary,
-    /// Sanitized body HTML, the one value printed with `| safe`.
+    /// Sanitized body HTML, the one value printed with `| safe`. Empty in [`Contexts::post`]:
+    /// the renderer puts the body in only when the page must be rendered.
     pub content: String,
     /// RFC 3339 update date, or empty.
     pub updated: String,
@@ -119,7 +121,9 @@ pub struct Paginator {
     pub prev_url: Option<String>,
     /// URL of the next page.
     pub next_url: Option<String>,
-    /// Every page, for numbered links.
+    /// The pages to link by number: the first, the last, and the two on each side of the
+    /// current one. Listing every page made each of a 1,000-page listing's pages link all
+    /// 1,000, a million links to render; a window keeps each page small.
     pub pages: Vec<PageNumber>,
 }
 
@@ -130,6 +134,8 @@ pub struct PageNumber {
     pub number: usize,
     /// Its URL.
     pub url: String,
+    /// Whether pages were left out between the previous number and this one (show `…`).
+    pub gap_before: bool,
 }
 
 /// A term in a term list, with its post count and nesting depth.
@@ -166,9 +172,22 @@ pub struct Contexts<'a> {
     pub site: &'a Site,
     /// The configuration.
     pub config: &'a Config,
+    /// Each post's summary, made once: a post shows up on a home page, its term pages,
+    /// the archives, feeds and its neighbours' related lists, and making a summary means
+    /// slugging every category and tag it names.
+    summaries: Vec<OnceLock<PostSummary>>,
 }
 
 impl<'a> Contexts<'a> {
+    /// Contexts for the pages of `site`.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        Contexts {
+            site,
+            config,
+            summaries: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
     /// Full URL of a site-relative path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.config.base_url, path)
@@ -195,6 +214,13 @@ impl<'a> Contexts<'a> {
 
     /// A post as listings show it.
     pub fn summary(&self, i: usize) -> PostSummary {
+        match self.summaries.get(i) {
+            Some(slot) => slot.get_or_init(|| self.make_summary(i)).clone(),
+            None => self.make_summary(i),
+        }
+    }
+
+    fn make_summary(&self, i: usize) -> PostSummary {
         let post = &self.site.posts[i];
         let categories = post
             .categories
@@ -233,7 +259,7 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// A post page.
+    /// A post page, without its body (see [`PostPage::content`]).
     pub fn post(&self, i: usize) -> PostPage {
         let post = &self.site.posts[i];
         let link = |j: usize| Link {
@@ -259,10 +285,10 @@ impl<'a> Contexts<'a> {
                 .map(|r| r.iter().map(|&j| self.summary(j)).collect())
                 .unwrap_or_default(),
             summary,
-            content: super::seo::rebase_root_relative(&post.body_html, &self.config.base_url),
+            content: String::new(),
             updated,
             source_url: post.source_url.clone(),
-            reading_minutes: reading_minutes(&post.body_text),
+            reading_minutes: post.reading_minutes,
             extra: post.extra.clone(),
             newer: i.checked_sub(1).map(link),
             older: (i + 1 < self.site.posts.len()).then(|| link(i + 1)),

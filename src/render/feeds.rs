@@ -2,13 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use tera::Tera;
-
 use super::context::{ConfigContext, Contexts};
-use super::{error_chain, OutputFile};
+use super::OutputFile;
 use crate::config::Config;
 use crate::content::text::escape_html;
-use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
 /// Which feed format a feed template writes.
@@ -20,35 +17,19 @@ pub enum FeedKind {
     Rss,
 }
 
-/// An Atom feed of the newest `config.feed_limit` posts among `posts` (newest first).
-pub fn atom(
-    tera: &Tera,
+/// The context of a feed of the newest `config.feed_limit` posts among `posts` (newest
+/// first), with each entry's `content` left empty, and the posts whose bodies go there.
+/// The page key is taken from this context before any body is loaded ([`fill_feed`]).
+pub fn feed_context(
     ctx: &Contexts<'_>,
     config_ctx: &ConfigContext,
     posts: &[usize],
     path: &str,
     title: &str,
-) -> Result<OutputFile, Diagnostic> {
-    feed(tera, ctx, config_ctx, posts, path, title, FeedKind::Atom)
-}
-
-/// A feed of the newest `config.feed_limit` posts among `posts`, in the given format.
-pub fn feed(
-    tera: &Tera,
-    ctx: &Contexts<'_>,
-    config_ctx: &ConfigContext,
-    posts: &[usize],
-    path: &str,
-    title: &str,
-    kind: FeedKind,
-) -> Result<OutputFile, Diagnostic> {
-    let template = match kind {
-        FeedKind::Atom => "atom.xml",
-        FeedKind::Rss => "rss.xml",
-    };
-    let entries: Vec<serde_json::Value> = posts
+) -> (serde_json::Value, Vec<usize>) {
+    let shown: Vec<usize> = posts.iter().take(ctx.config.feed_limit).copied().collect();
+    let entries: Vec<serde_json::Value> = shown
         .iter()
-        .take(ctx.config.feed_limit)
         .map(|&i| {
             let p = &ctx.site.posts[i];
             let summary = ctx.summary(i);
@@ -62,7 +43,7 @@ pub fn feed(
                 "post": summary,
                 "published": p.date.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "updated": date,
-                "content": super::seo::rebase_root_relative(&p.body_html, &ctx.config.base_url),
+                "content": "",
             })
         })
         .collect();
@@ -72,23 +53,36 @@ pub fn feed(
         .max()
         .unwrap_or("1970-01-01T00:00:00+00:00")
         .to_string();
-    let mut context = tera::Context::new();
-    context.insert("config", config_ctx);
-    context.insert("entries", &entries);
-    context.insert("feed_title", title);
-    context.insert("feed_url", &ctx.url(path));
-    context.insert("updated", &updated);
-    let xml = tera.render(template, &context).map_err(|e| {
-        Diagnostic::error(
-            format!("templates/{template}"),
-            format!("cannot render {path}: {}", error_chain(&e)),
-        )
-    })?;
-    Ok(OutputFile::new(path, xml))
+    let context = serde_json::json!({
+        "config": config_ctx,
+        "entries": entries,
+        "feed_title": title,
+        "feed_url": ctx.url(path),
+        "updated": updated,
+    });
+    (context, shown)
+}
+
+/// Puts each entry's body HTML (root-relative links made absolute under the base URL) into
+/// a context from [`feed_context`]; `bodies[k]` is the body of entry `k`.
+pub fn fill_feed(context: &mut serde_json::Value, bodies: &[String], base_url: &str) {
+    if let Some(entries) = context["entries"].as_array_mut() {
+        for (e, html) in entries.iter_mut().zip(bodies) {
+            e["content"] = super::seo::rebase_root_relative(html, base_url).into();
+        }
+    }
+}
+
+/// The template of a feed format.
+pub fn template(kind: FeedKind) -> &'static str {
+    match kind {
+        FeedKind::Atom => "atom.xml",
+        FeedKind::Rss => "rss.xml",
+    }
 }
 
 /// sitemap.xml: every HTML page but 404.html, with each post's date as `lastmod`.
-pub fn sitemap(files: &[OutputFile], site: &Site, config: &Config) -> OutputFile {
+pub fn sitemap(paths: &[String], site: &Site, config: &Config) -> OutputFile {
     let lastmod: BTreeMap<String, String> = site
         .posts
         .iter()
@@ -101,9 +95,9 @@ pub fn sitemap(files: &[OutputFile], site: &Site, config: &Config) -> OutputFile
             ))
         })
         .collect();
-    let mut paths: Vec<&str> = files
+    let mut paths: Vec<&str> = paths
         .iter()
-        .map(|f| f.path.as_str())
+        .map(String::as_str)
         .filter(|p| p.ends_with(".html") && *p != "404.html")
         .collect();
     paths.sort_unstable();

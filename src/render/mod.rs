@@ -1,18 +1,19 @@
-//! Pages from the site model: tera templates in, `(path, bytes)` out. No I/O.
+//! Pages from the site model: tera templates in, `(path, bytes)` out, handed to a [`Sink`].
+//! No I/O here: the sink is the output writer (or memory), and post bodies come from the
+//! caller (see [`pages`]).
 
 pub mod context;
 pub mod feeds;
+mod pages;
 pub mod seo;
 pub mod theme;
 
-use serde::Serialize;
 use tera::Tera;
 
-use crate::config::Config;
+use crate::cache::Key;
 use crate::diagnostics::Diagnostic;
-use crate::site::{Site, Taxonomy};
 
-use context::{ConfigContext, Contexts, PageNumber, Paginator, PostSummary};
+pub use pages::{render_site, RenderStats};
 pub use theme::Theme;
 
 /// One file of the built site.
@@ -119,232 +120,69 @@ pub fn error_chain(e: &tera::Error) -> String {
     msg
 }
 
-struct Renderer<'a> {
-    tera: &'a Tera,
-    ctx: Contexts<'a>,
-    config_ctx: ConfigContext,
-    files: Vec<OutputFile>,
+/// Where rendered files go: the output writer, or memory for a pure build. Shared by the
+/// rendering threads.
+pub trait Sink: Sync {
+    /// Takes the files of `group` (a page path, or a name such as `search`) from the
+    /// previous build instead of rendering them, when they were made from the same `key` and
+    /// are still intact. Returns whether it did.
+    fn reuse(&self, group: &str, key: Key) -> Result<bool, Diagnostic>;
+    /// Puts one rendered file of `group`, made from `key`.
+    fn put(&self, group: &str, path: &str, key: Key, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Every path put or reused so far.
+    fn paths(&self) -> Vec<String>;
 }
 
-impl Renderer<'_> {
-    fn render(
-        &mut self,
-        template: &str,
-        path: String,
-        extra: impl Serialize,
-    ) -> Result<(), Diagnostic> {
-        let mut context = tera::Context::from_serialize(extra).map_err(|e| {
-            Diagnostic::error(
-                format!("templates/{template}"),
-                format!("context error: {}", error_chain(&e)),
-            )
-        })?;
-        context.insert("config", &self.config_ctx);
-        context.insert("current_path", &path);
-        context.insert(
-            "current_url",
-            &self.ctx.url(path.trim_end_matches("index.html")),
-        );
-        let html = self.tera.render(template, &context).map_err(|e| {
-            Diagnostic::error(
-                format!("templates/{template}"),
-                format!("cannot render {path}: {}", error_chain(&e)),
-            )
-        })?;
-        self.files.push(OutputFile::new(path, html));
-        Ok(())
+impl Sink for crate::output::SiteWriter {
+    fn reuse(&self, group: &str, key: Key) -> Result<bool, Diagnostic> {
+        crate::output::SiteWriter::reuse(self, group, key)
     }
+    fn put(&self, group: &str, path: &str, key: Key, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.put_file(group, path, key, bytes)
+    }
+    fn paths(&self) -> Vec<String> {
+        crate::output::SiteWriter::paths(self)
+    }
+}
 
-    /// Renders a listing of `posts` split into pages under `dir` (`` for home, `categories/x/`).
-    fn paginated(
-        &mut self,
-        template: &str,
-        dir: &str,
-        posts: &[usize],
-        mut extra: serde_json::Map<String, serde_json::Value>,
-    ) -> Result<(), Diagnostic> {
-        let per_page = self.ctx.config.paginate;
-        let total = posts.len().div_ceil(per_page).max(1);
-        let base = self.ctx.config.base_url.clone();
-        let page_url = |n: usize| {
-            if n == 1 {
-                format!("{base}{dir}")
-            } else {
-                format!("{base}{dir}page/{n}/")
+/// A [`Sink`] that keeps every file in memory and reuses nothing: for a build that must
+/// not touch the disk. The first file put at a path wins, as in the output writer.
+#[derive(Debug, Default)]
+pub struct Collector {
+    files: std::sync::Mutex<Vec<OutputFile>>,
+    taken: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Collector {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collector {
+    fn reuse(&self, _group: &str, _key: Key) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+    fn put(&self, _group: &str, path: &str, _key: Key, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let fresh = self
+            .taken
+            .lock()
+            .map(|mut t| t.insert(path.to_string()))
+            .unwrap_or(false);
+        if fresh {
+            if let Ok(mut f) = self.files.lock() {
+                f.push(OutputFile::new(path, bytes));
             }
-        };
-        let numbers: Vec<PageNumber> = (1..=total)
-            .map(|n| PageNumber {
-                number: n,
-                url: page_url(n),
-            })
-            .collect();
-        for n in 1..=total {
-            let chunk = posts.chunks(per_page).nth(n - 1).unwrap_or(&[]);
-            let summaries: Vec<PostSummary> = chunk.iter().map(|&i| self.ctx.summary(i)).collect();
-            let paginator = Paginator {
-                current: n,
-                total,
-                prev_url: (n > 1).then(|| page_url(n - 1)),
-                next_url: (n < total).then(|| page_url(n + 1)),
-                pages: numbers.clone(),
-            };
-            extra.insert(
-                "posts".into(),
-                serde_json::to_value(&summaries).unwrap_or_default(),
-            );
-            extra.insert(
-                "paginator".into(),
-                serde_json::to_value(&paginator).unwrap_or_default(),
-            );
-            let path = if n == 1 {
-                format!("{dir}index.html")
-            } else {
-                format!("{dir}page/{n}/index.html")
-            };
-            self.render(template, path, &extra)?;
         }
         Ok(())
     }
-
-    fn taxonomy(&mut self, tax: &Taxonomy) -> Result<(), Diagnostic> {
-        let folder = tax.kind.folder();
-        let entries = self.ctx.terms(tax);
-        let mut list = serde_json::Map::new();
-        list.insert("kind".into(), folder.into());
-        list.insert(
-            "terms".into(),
-            serde_json::to_value(&entries).unwrap_or_default(),
-        );
-        self.render("taxonomy.html", format!("{folder}/index.html"), &list)?;
-        for (idx, term) in tax.terms.iter().enumerate() {
-            let dir = Contexts::term_path(tax.kind, &term.path);
-            let mut extra = serde_json::Map::new();
-            extra.insert("kind".into(), folder.into());
-            extra.insert(
-                "term".into(),
-                serde_json::to_value(&entries[idx]).unwrap_or_default(),
-            );
-            self.paginated("term.html", &dir, &term.posts, extra)?;
-            let feed = feeds::atom(
-                self.tera,
-                &self.ctx,
-                &self.config_ctx,
-                &term.posts,
-                &format!("{}atom.xml", dir),
-                &format!("{} - {}", term.name, self.ctx.config.title),
-            )?;
-            self.files.push(feed);
-        }
-        Ok(())
-    }
-}
-
-/// Renders every page of the site. The first template error stops rendering (the rest
-/// would fail the same way) and is returned with the template's name.
-pub fn render_site(
-    site: &Site,
-    config: &Config,
-    tera: &Tera,
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut r = Renderer {
-        tera,
-        ctx: Contexts { site, config },
-        config_ctx: ConfigContext::new(config),
-        files: Vec::new(),
-    };
-    let all: Vec<usize> = (0..site.posts.len()).collect();
-    r.paginated("index.html", "", &all, serde_json::Map::new())?;
-    for i in 0..site.posts.len() {
-        let mut extra = serde_json::Map::new();
-        extra.insert(
-            "page".into(),
-            serde_json::to_value(r.ctx.post(i)).unwrap_or_default(),
-        );
-        r.render("post.html", format!("{}index.html", site.urls[i]), &extra)?;
-    }
-    r.taxonomy(&site.categories)?;
-    r.taxonomy(&site.tags)?;
-    let years: Vec<serde_json::Value> = site
-        .archives
-        .iter()
-        .map(|y| {
-            let months: Vec<serde_json::Value> = y
-                .months
-                .iter()
-                .map(|m| {
-                    let posts: Vec<PostSummary> =
-                        m.posts.iter().map(|&i| r.ctx.summary(i)).collect();
-                    serde_json::json!({ "month": m.month, "count": posts.len(), "posts": posts })
-                })
-                .collect();
-            let count: usize = y.months.iter().map(|m| m.posts.len()).sum();
-            serde_json::json!({ "year": y.year, "count": count, "months": months })
-        })
-        .collect();
-    let undated: Vec<PostSummary> = (0..site.posts.len())
-        .filter(|&i| site.posts[i].date.is_none())
-        .map(|i| r.ctx.summary(i))
-        .collect();
-    r.render(
-        "archives.html",
-        "archives/index.html".into(),
-        serde_json::json!({ "years": years, "undated": undated }),
-    )?;
-    if config.search.enabled {
-        r.render(
-            "search.html",
-            "search/index.html".into(),
-            serde_json::json!({}),
-        )?;
-    }
-    r.render("404.html", "404.html".into(), serde_json::json!({}))?;
-    let feed = feeds::atom(tera, &r.ctx, &r.config_ctx, &all, "atom.xml", &config.title)?;
-    r.files.push(feed);
-    let rss = feeds::feed(
-        tera,
-        &r.ctx,
-        &r.config_ctx,
-        &all,
-        "rss.xml",
-        &config.title,
-        feeds::FeedKind::Rss,
-    )?;
-    r.files.push(rss);
-    let mut files = r.files;
-    files.push(feeds::sitemap(&files, site, config));
-    // A Sitemap line must hold an absolute URL; a site built for a bare path (`/digest/`)
-    // has none to give.
-    let sitemap_line = if config.base_url.starts_with("http") {
-        format!("\nSitemap: {}sitemap.xml\n", config.base_url)
-    } else {
-        String::new()
-    };
-    files.push(OutputFile::new(
-        "robots.txt",
-        format!("User-agent: *\nAllow: /\n{sitemap_line}"),
-    ));
-    files.push(OutputFile::new(".nojekyll", ""));
-    if let Some(cname) = &config.cname {
-        files.push(OutputFile::new("CNAME", format!("{}\n", cname.trim())));
-    }
-    Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Regression: a vertical tab in a category name made its Atom feed ill-formed. And
-    /// the first fix, which dropped such characters, turned a sanitized body's harmless
-    /// `java\u{1}script:` link into `javascript:` in the feeds (found by corpora_xss).
-    #[test]
-    fn escaping_replaces_what_xml_forbids() {
-        assert_eq!(
-            escape("a\u{b}b\u{0}c\u{FFFE}<d>"),
-            "a\u{FFFD}b\u{FFFD}c\u{FFFD}&lt;d&gt;"
-        );
-        assert_eq!(escape("java\u{1}script:"), "java\u{FFFD}script:");
-        assert_eq!(escape("云\t计算\n"), "云\t计算\n");
+    fn paths(&self) -> Vec<String> {
+        self.taken
+            .lock()
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }

@@ -14,14 +14,14 @@
 //! neighbouring shards. Sizes adapt to the site: a small site has a few shards, a big one
 //! many, none much bigger than the target unless one term's postings alone are.
 
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::postings::{PostingWriter, BODY, SUMMARY, TAXONOMY, TITLE};
-use super::tokenize::{index_terms_at, is_pair};
+use super::tokenize::{for_each_term, Term};
 use super::SearchDoc;
 
 /// Target size of a term shard. Smaller shards mean fewer wasted bytes per query but more
@@ -112,16 +112,49 @@ fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
-/// The terms of one document, sorted, each with the fields it occurs in and, for pairs,
-/// its position signature (bit `p % 4` for each position `p`).
-fn doc_terms(doc: &SearchDoc) -> Vec<(String, u8, u8)> {
-    let mut terms: HashMap<String, (u8, u8)> = HashMap::new();
+/// An index term while the index is built: CJK characters and pairs by value, so that
+/// tokenizing and merging a big site's bodies allocates a string per distinct term only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TermKey {
+    /// One CJK character (the second is `\0`) or a pair.
+    Cjk(char, char),
+    /// A word or number.
+    Word(String),
+}
+
+impl TermKey {
+    /// Whether postings of this term carry positions (pairs do).
+    fn is_pair(&self) -> bool {
+        matches!(self, TermKey::Cjk(_, b) if *b != '\0')
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            TermKey::Cjk(a, '\0') => a.to_string(),
+            TermKey::Cjk(a, b) => [a, b].iter().collect(),
+            TermKey::Word(w) => w,
+        }
+    }
+}
+
+/// The terms of one document (in no particular order), each with the fields it occurs in
+/// and, for pairs, its position signature (bit `p % 4` for each position `p`).
+fn doc_terms(doc: &SearchDoc, body: &str) -> Vec<(TermKey, u8, u8)> {
+    let mut cjk: FxHashMap<(char, char), (u8, u8)> = FxHashMap::default();
+    let mut words: FxHashMap<String, (u8, u8)> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
-        for (t, pos) in index_terms_at(text) {
-            let e = terms.entry(t).or_insert((0, 0));
+        for_each_term(text, |t, pos| {
+            let e = match t {
+                Term::Char(c) => cjk.entry((c, '\0')).or_insert((0, 0)),
+                Term::Pair(a, b) => cjk.entry((a, b)).or_insert((0, 0)),
+                Term::Word(w) => match words.get_mut(w) {
+                    Some(e) => e,
+                    None => words.entry(w.to_string()).or_insert((0, 0)),
+                },
+            };
             e.0 |= field;
             e.1 |= 1 << (pos % 4);
-        }
+        });
     };
     add(&doc.title, TITLE);
     // Each name on its own, so no pair spans two names.
@@ -129,18 +162,26 @@ fn doc_terms(doc: &SearchDoc) -> Vec<(String, u8, u8)> {
         add(name, TAXONOMY);
     }
     add(&doc.summary, SUMMARY);
-    add(&doc.body, BODY);
-    let mut out: Vec<(String, u8, u8)> = terms.into_iter().map(|(t, (f, s))| (t, f, s)).collect();
-    out.sort();
+    add(body, BODY);
+    let mut out: Vec<(TermKey, u8, u8)> = Vec::with_capacity(cjk.len() + words.len());
+    out.extend(
+        cjk.into_iter()
+            .map(|((a, b), (f, s))| (TermKey::Cjk(a, b), f, s)),
+    );
+    out.extend(
+        words
+            .into_iter()
+            .map(|(t, (f, s))| (TermKey::Word(t), f, s)),
+    );
     out
 }
 
 /// The snippet text of a document: body start, else summary.
-fn snippet_text(doc: &SearchDoc) -> String {
-    let source = if doc.body.trim().is_empty() {
+fn snippet_text(doc: &SearchDoc, body: &str) -> String {
+    let source = if body.trim().is_empty() {
         &doc.summary
     } else {
-        &doc.body
+        body
     };
     let mut out = String::new();
     let mut chars = 0;
@@ -171,28 +212,74 @@ fn fnv1a(hash: &mut u64, bytes: &[u8]) {
     }
 }
 
-/// Builds every index file; see the module docs for the layout.
-pub(crate) fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+/// Term postings are merged in this many partitions (by term hash), in parallel.
+const PARTITIONS: usize = 32;
+
+/// Which partition a term's postings are merged in.
+fn partition(term: &TermKey) -> usize {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    term.hash(&mut h);
+    (h.finish() >> 32) as usize % PARTITIONS
+}
+
+/// Builds every index file; see the module docs for the layout. `body(i)` is the body of
+/// `docs[i]`.
+pub(crate) fn build(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<(String, Vec<u8>)> {
     let order = id_order(docs);
 
-    // Tokenize in parallel a block at a time, merge in id order: postings come out ascending
+    // Tokenize in parallel a block at a time (bodies are loaded per block), then merge in
+    // id order, each partition of the terms on its own thread: postings come out ascending
     // and memory stays bounded by one block's term lists.
-    let mut postings: HashMap<String, PostingWriter> = HashMap::new();
+    let mut parts: Vec<FxHashMap<TermKey, PostingWriter>> =
+        (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
+    let mut snippets: Vec<String> = vec![String::new(); order.len()];
     for (block_no, block) in order.chunks(256).enumerate() {
-        let terms: Vec<Vec<(String, u8, u8)>> =
-            block.par_iter().map(|&i| doc_terms(&docs[i])).collect();
-        for (k, doc_terms) in terms.into_iter().enumerate() {
-            let id = (block_no * 256 + k) as u32;
-            for (term, fields, signature) in doc_terms {
-                postings
-                    .entry(term)
-                    .or_insert_with_key(|t| PostingWriter::new(is_pair(t)))
-                    .push(id, fields, signature);
+        #[allow(clippy::type_complexity)]
+        let terms: Vec<(Vec<Vec<(TermKey, u8, u8)>>, String)> = block
+            .par_iter()
+            .map(|&i| {
+                let text = body(i);
+                let mut split: Vec<Vec<(TermKey, u8, u8)>> = vec![Vec::new(); PARTITIONS];
+                for t in doc_terms(&docs[i], &text) {
+                    split[partition(&t.0)].push(t);
+                }
+                (split, snippet_text(&docs[i], &text))
+            })
+            .collect();
+        let mut per_part: Vec<Vec<(u32, Vec<(TermKey, u8, u8)>)>> = (0..PARTITIONS)
+            .map(|_| Vec::with_capacity(block.len()))
+            .collect();
+        for (k, (split, snippet)) in terms.into_iter().enumerate() {
+            let id = block_no * 256 + k;
+            snippets[id] = snippet;
+            for (p, list) in split.into_iter().enumerate() {
+                per_part[p].push((id as u32, list));
             }
         }
+        parts
+            .par_iter_mut()
+            .zip(per_part)
+            .for_each(|(postings, docs)| {
+                for (id, list) in docs {
+                    for (term, fields, signature) in list {
+                        postings
+                            .entry(term)
+                            .or_insert_with_key(|t| PostingWriter::new(t.is_pair()))
+                            .push(id, fields, signature);
+                    }
+                }
+            });
     }
-    let mut terms: Vec<(String, PostingWriter)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| js_cmp(&a.0, &b.0));
+    let mut terms: Vec<(String, PostingWriter)> = parts
+        .into_iter()
+        .flatten()
+        .map(|(k, w)| (k.into_string(), w))
+        .collect();
+    terms.par_sort_by_cached_key(|(t, _)| t.encode_utf16().collect::<Vec<u16>>());
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
@@ -228,7 +315,7 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             dt: doc.date.clone(),
             d: doc.date_display.clone(),
             c: doc.categories.clone(),
-            x: snippet_text(doc),
+            x: std::mem::take(&mut snippets[id]),
         };
         files.push((doc_path(id as u32), to_json(&file)));
     }

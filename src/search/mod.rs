@@ -52,7 +52,16 @@ pub struct SearchDoc {
 /// `search/t/N.txt`, `search/d/ID.json`), sorted by path. The same posts in any order give
 /// byte-identical files, so rebuilding an unchanged site changes nothing.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    index::build(docs)
+    index::build(docs, &|i| docs[i].body.clone())
+}
+
+/// [`build_index`] for docs whose `body` is left empty and given by `body(i)` instead, read
+/// a block of posts at a time: the build keeps post bodies out of memory until needed.
+pub fn build_index_with(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<(String, Vec<u8>)> {
+    index::build(docs, body)
 }
 
 /// How many results search.js shows at first (and adds per "more" click); [`query_cost`]

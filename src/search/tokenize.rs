@@ -122,28 +122,61 @@ pub(crate) fn index_terms(text: &str) -> Vec<String> {
 /// Every index term of a text with the position of its first character (in characters of
 /// the normalized text), in text order. Positions let the index record where pairs occur, so
 /// a query can ask for its pairs next to each other.
+#[cfg(test)]
 pub(crate) fn index_terms_at(text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
+    for_each_term(text, |t, pos| out.push((t.to_string(), pos)));
+    out
+}
+
+/// One index term, borrowed or by value so that tokenizing a long body allocates nothing
+/// per occurrence (the index builder keys its maps on these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Term<'a> {
+    /// A single CJK character.
+    Char(char),
+    /// Two neighbouring CJK characters.
+    Pair(char, char),
+    /// A word or number.
+    Word(&'a str),
+}
+
+impl std::fmt::Display for Term<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        match self {
+            Term::Char(c) => f.write_char(*c),
+            Term::Pair(a, b) => {
+                f.write_char(*a)?;
+                f.write_char(*b)
+            }
+            Term::Word(w) => f.write_str(w),
+        }
+    }
+}
+
+/// Calls `f` with every index term of a text and its position, in text order (what
+/// [`index_terms_at`] lists).
+pub(crate) fn for_each_term(text: &str, mut f: impl FnMut(Term<'_>, usize)) {
     let mut pos = 0;
     for run in runs(text) {
         match run {
             Run::Cjk(cs) => {
                 for (k, c) in cs.iter().enumerate() {
-                    out.push((c.to_string(), pos + k));
+                    f(Term::Char(*c), pos + k);
                     if let Some(next) = cs.get(k + 1) {
-                        out.push(([*c, *next].iter().collect(), pos + k));
+                        f(Term::Pair(*c, *next), pos + k);
                     }
                 }
                 // A gap of one keeps runs apart even when nothing separates them.
                 pos += cs.len() + 1;
             }
             Run::Word(w) => {
-                out.push((w, pos));
+                f(Term::Word(&w), pos);
                 pos += 1;
             }
         }
     }
-    out
 }
 
 /// True for a term of two CJK characters: the terms whose postings carry positions.

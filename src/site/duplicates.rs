@@ -5,12 +5,14 @@
 //! Jaccard similarity of their 5-character shingles, estimated with MinHash (one hash per
 //! shingle, spread over [`SIGNATURE_LEN`] bins) and bucketed by locality-sensitive hashing,
 //! so a build with 10,000 posts compares only the few pairs that share a bucket, never all
-//! pairs. A candidate pair is confirmed with the exact Jaccard over both texts.
+//! pairs. A candidate pair is confirmed when at least [`SIMILARITY`] of the signatures'
+//! values agree (the MinHash estimate of the Jaccard similarity).
 
 use std::collections::{HashMap, HashSet};
 
-use crate::content::{post_display_path, Post};
+use crate::content::post_display_path;
 use crate::diagnostics::Diagnostic;
+use crate::site::PostMeta;
 
 /// Characters in a shingle: long enough that unrelated Chinese texts share few of them.
 pub const SHINGLE_CHARS: usize = 5;
@@ -26,6 +28,17 @@ pub const SIGNATURE_LEN: usize = 64;
 const BAND_ROWS: usize = 4;
 /// Candidates checked per post at most, so that a thousand copies of one text stay linear.
 const MAX_CANDIDATES: usize = 32;
+
+/// The MinHash signature of a post's text, computed when the post is parsed (the site
+/// model keeps no bodies, so the comparison works on signatures alone). `None` for texts
+/// shorter than [`MIN_TEXT_CHARS`].
+pub fn text_signature(text: &str) -> Option<Vec<u64>> {
+    let chars = normalized(text);
+    if chars.len() < MIN_TEXT_CHARS {
+        return None;
+    }
+    signature(&chars).map(|s| s.to_vec())
+}
 
 /// A post's text reduced for comparison: letters and digits only, lower-cased.
 fn normalized(text: &str) -> Vec<char> {
@@ -108,7 +121,7 @@ fn folded_title(title: &str) -> String {
 }
 
 /// How a post is named in a message: its file, and the line for a TSV record.
-fn name(post: &Post) -> String {
+fn name(post: &PostMeta) -> String {
     let path = post_display_path(&post.source);
     if post.source_line > 1 {
         format!("{}:{}", path.display(), post.source_line)
@@ -117,7 +130,7 @@ fn name(post: &Post) -> String {
     }
 }
 
-fn warning(post: &Post, message: String) -> Diagnostic {
+fn warning(post: &PostMeta, message: String) -> Diagnostic {
     let d = Diagnostic::warning(post_display_path(&post.source), message);
     Diagnostic {
         line: (post.source_line > 1).then_some(post.source_line),
@@ -128,10 +141,9 @@ fn warning(post: &Post, message: String) -> Diagnostic {
 /// Warns about each post that repeats an earlier one (in the given order): the same title,
 /// or a text more than [`SIMILARITY`] alike. Each post is reported once, against the first
 /// post it repeats, and both files are named.
-pub fn find(posts: &[Post]) -> Vec<Diagnostic> {
+pub fn find(posts: &[PostMeta]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut titles: HashMap<String, usize> = HashMap::new();
-    let texts: Vec<Vec<char>> = posts.iter().map(|p| normalized(&p.body_text)).collect();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     let mut signatures: Vec<Option<[u64; SIGNATURE_LEN]>> = vec![None; posts.len()];
     for (i, post) in posts.iter().enumerate() {
@@ -150,10 +162,11 @@ pub fn find(posts: &[Post]) -> Vec<Diagnostic> {
             }
             titles.insert(title, i);
         }
-        if texts[i].len() < MIN_TEXT_CHARS {
-            continue;
-        }
-        let Some(sig) = signature(&texts[i]) else {
+        let Some(sig) = post
+            .text_signature
+            .as_deref()
+            .and_then(|s| <[u64; SIGNATURE_LEN]>::try_from(s).ok())
+        else {
             continue;
         };
         signatures[i] = Some(sig);
@@ -178,7 +191,7 @@ pub fn find(posts: &[Post]) -> Vec<Diagnostic> {
             let estimate = signatures[j].map_or(0, |other| {
                 sig.iter().zip(other.iter()).filter(|(a, b)| a == b).count()
             });
-            estimate * 10 >= SIGNATURE_LEN * 7 && jaccard(&texts[i], &texts[j]) > SIMILARITY
+            estimate as f64 >= SIGNATURE_LEN as f64 * SIMILARITY
         });
         match same {
             Some(j) => diags.push(warning(

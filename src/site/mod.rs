@@ -1,7 +1,9 @@
 //! The whole site as plain data: posts in order, their URLs, taxonomies and archives.
-//! No I/O and no HTML here; rendering reads this.
+//! No I/O and no HTML here; rendering reads this. Posts are kept without their bodies
+//! ([`PostMeta`]), so the model stays small however long the posts are.
 
 pub mod duplicates;
+pub mod post;
 pub mod related;
 pub mod taxonomy;
 
@@ -11,16 +13,16 @@ use chrono::Datelike;
 
 use crate::config::Config;
 use crate::content::slug::slugify;
-use crate::content::Post;
 use crate::diagnostics::Diagnostic;
 
+pub use post::{Body, BodyRef, PostMeta};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// All posts of a build, newest first, with the indexes listing pages need.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// Posts, newest first; undated posts last, in source order.
-    pub posts: Vec<Post>,
+    pub posts: Vec<PostMeta>,
     /// Site-relative URL of each post (same order as `posts`), such as `posts/2022/04/qingyun/`.
     pub urls: Vec<String>,
     /// Categories, hierarchical.
@@ -55,7 +57,11 @@ impl Site {
     /// Orders posts, gives each a unique URL and builds taxonomies and archives.
     /// Drafts are left out unless `drafts`. Slug clashes get `-2`, `-3`, ... in source order,
     /// with a warning; so do posts that repeat another's title or text.
-    pub fn build(mut posts: Vec<Post>, config: &Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
+    pub fn build(
+        mut posts: Vec<PostMeta>,
+        config: &Config,
+        drafts: bool,
+    ) -> (Site, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         posts.retain(|p| drafts || !p.draft);
         // source order first, so clash suffixes are stable whatever the dates
@@ -101,9 +107,9 @@ impl Site {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        let mut slots: Vec<Option<(Post, String)>> =
+        let mut slots: Vec<Option<(PostMeta, String)>> =
             posts.into_iter().zip(urls).map(Some).collect();
-        let (posts, urls): (Vec<Post>, Vec<String>) =
+        let (posts, urls): (Vec<PostMeta>, Vec<String>) =
             order.iter().filter_map(|&i| slots[i].take()).unzip();
 
         let categories = Taxonomy::categories(&posts, config);
@@ -145,7 +151,7 @@ pub fn term_slug(name: &str, config: &Config) -> String {
     }
 }
 
-fn archives(posts: &[Post]) -> Vec<ArchiveYear> {
+fn archives(posts: &[PostMeta]) -> Vec<ArchiveYear> {
     let mut years: Vec<ArchiveYear> = Vec::new();
     for (i, p) in posts.iter().enumerate() {
         let Some(d) = p.date else { continue };

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::PostMeta;
 use crate::config::Config;
-use crate::content::Post;
 
 use super::term_slug;
 
@@ -57,13 +57,13 @@ pub struct Taxonomy {
 
 impl Taxonomy {
     /// Builds categories from each post's category paths; a post counts for every level.
-    pub fn categories(posts: &[Post], config: &Config) -> Taxonomy {
+    pub fn categories(posts: &[PostMeta], config: &Config) -> Taxonomy {
         let paths = posts.iter().map(|p| p.categories.clone());
         Self::build(TaxonomyKind::Categories, paths, config)
     }
 
     /// Builds tags.
-    pub fn tags(posts: &[Post], config: &Config) -> Taxonomy {
+    pub fn tags(posts: &[PostMeta], config: &Config) -> Taxonomy {
         let paths = posts
             .iter()
             .map(|p| p.tags.iter().map(|t| vec![t.clone()]).collect::<Vec<_>>());

@@ -46,6 +46,35 @@ impl TestSite {
         self
     }
 
+    /// Writes (or overwrites) a file under the site folder after the site was set up.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, contents).expect("write");
+    }
+
+    /// Removes a file under the site folder.
+    pub fn remove(&self, rel: &str) {
+        fs::remove_file(self.root().join(rel)).expect("remove");
+    }
+
+    /// Every written file with its bytes and identity (inode, mtime): a file that was
+    /// rewritten gets a new inode, one hard-linked from the previous build keeps its own.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<String, FileState> {
+        self.files()
+            .into_iter()
+            .map(|rel| {
+                let path = self.public().join(&rel);
+                let meta = fs::metadata(&path).expect("metadata");
+                let state = FileState {
+                    bytes: fs::read(&path).expect("read"),
+                    identity: identity(&meta),
+                };
+                (rel, state)
+            })
+            .collect()
+    }
+
     /// Default build options for this site.
     pub fn options(&self) -> BuildOptions {
         BuildOptions {
@@ -111,6 +140,26 @@ impl TestSite {
         out.sort();
         out
     }
+}
+
+/// A written file as [`TestSite::snapshot`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Inode and modification time: unchanged only when the file was not rewritten.
+    pub identity: (u64, std::time::SystemTime),
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.ino(), meta.modified().expect("mtime"))
+}
+
+#[cfg(not(unix))]
+fn identity(meta: &fs::Metadata) -> (u64, std::time::SystemTime) {
+    (0, meta.modified().expect("mtime"))
 }
 
 fn list(base: &Path, dir: &Path, out: &mut Vec<String>) {

@@ -3,14 +3,20 @@
 //! The new site is written into a fresh folder beside the output folder and swapped in only
 //! when every file is written, so a failed build leaves the published site as it was.
 //! Files whose bytes did not change are hard-linked from the previous output, which keeps
-//! their modification time for rsync and deploy tools.
+//! their modification time for rsync and deploy tools; the pages of deleted posts are
+//! simply not in the fresh folder. Pages are streamed into the [`SiteWriter`] as they are
+//! rendered, so the site is never held in memory whole.
+
+mod writer;
 
 use std::fs;
-use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::cache::Manifest;
 use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
+
+pub use writer::SiteWriter;
 
 /// Marks a folder as digest's own output, so digest never empties a folder it did not create.
 pub const MARKER: &str = ".digest-output";
@@ -139,7 +145,7 @@ fn lexical_absolute(p: &Path) -> PathBuf {
 
 /// Makes a path absolute and resolves `.` and `..` (the output folder may not exist yet),
 /// resolving symlinks of the part that does exist.
-fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     let out = lexical_absolute(p);
     // resolve symlinks in the longest existing prefix
     let mut existing = out.clone();
@@ -160,123 +166,20 @@ fn absolute(p: &Path) -> PathBuf {
     resolved
 }
 
-/// Writes `files` as the new content of `output`, atomically. On error nothing of the old
-/// output is changed and no temporary folder is left behind.
+/// Writes `files` as the whole new content of `output`, atomically, without a manifest
+/// (each file is compared with the previous output's bytes). The build itself streams
+/// pages into a [`SiteWriter`] instead.
 pub fn write_site(
     root: &Path,
     output: &Path,
     files: &[OutputFile],
 ) -> Result<WriteStats, Diagnostic> {
-    check_output_dir(root, output)?;
+    let writer = SiteWriter::begin(root, output, Manifest::default())?;
     for f in files {
-        check_output_path(&f.path).map_err(|why| {
-            Diagnostic::error(
-                output,
-                format!(
-                    "refusing to write '{}': {why}; rename the post, term or file it comes from",
-                    f.path.escape_debug()
-                ),
-            )
-        })?;
+        writer.put_file(&f.path, &f.path, 0, &f.bytes)?;
     }
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let err = |doing: &str, path: &Path, e: io::Error| {
-        Diagnostic::error(path, format!("cannot {doing}: {e}"))
-    };
-    fs::create_dir_all(&parent)
-        .map_err(|e| err("create the output's parent folder", &parent, e))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.digest-new-{pid}"));
-    let old = parent.join(format!(".{name}.digest-old-{pid}"));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = fill(&tmp, &output, files);
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    // swap: old out of the way, new in, old removed
-    let had_old = output.exists();
-    if had_old {
-        if let Err(e) = fs::rename(&output, &old) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(err("move the previous output aside", &output, e));
-        }
-    }
-    if let Err(e) = fs::rename(&tmp, &output) {
-        if had_old {
-            let _ = fs::rename(&old, &output);
-        }
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(err("move the new output into place", &output, e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(stats)
+    writer.finish().map(|(stats, _)| stats)
 }
-
-/// Writes every file into the fresh folder `tmp`, hard-linking unchanged ones from
-/// `previous`. Errors name the file as it would be in the output folder (`previous`): the
-/// temporary folder is gone by the time anyone reads the message.
-fn fill(tmp: &Path, previous: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    let mut stats = WriteStats::default();
-    let err = |doing: &str, path: &Path, e: io::Error| {
-        let shown = path
-            .strip_prefix(tmp)
-            .map(|rel| previous.join(rel))
-            .unwrap_or_else(|_| path.to_path_buf());
-        Diagnostic::error(shown, format!("cannot {doing}: {e}"))
-    };
-    fs::create_dir(tmp).map_err(|e| {
-        Diagnostic::error(tmp, format!("cannot create a temporary output folder: {e}"))
-    })?;
-    let mut all: Vec<&OutputFile> = files.iter().collect();
-    let marker = OutputFile::new(
-        MARKER,
-        "This folder was written by digest build; it is rebuilt whole on every build.\n",
-    );
-    all.push(&marker);
-    for f in all {
-        let dest = tmp.join(&f.path);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| {
-                err(
-                    &format!("create the folder for {}", f.path.escape_debug()),
-                    dir,
-                    e,
-                )
-            })?;
-        }
-        let prev = previous.join(&f.path);
-        let same = fs::metadata(&prev)
-            .ok()
-            .filter(|m| m.is_file() && m.len() == f.bytes.len() as u64)
-            .and_then(|_| fs::read(&prev).ok())
-            .is_some_and(|old| old == f.bytes);
-        if same && fs::hard_link(&prev, &dest).is_ok() {
-            stats.unchanged += 1;
-        } else {
-            // a duplicate path replaces the earlier file
-            let _ = fs::remove_file(&dest);
-            fs::write(&dest, &f.bytes).map_err(|e| err("write", &dest, e))?;
-            stats.written += 1;
-        }
-        stats.files += 1;
-    }
-    Ok(stats)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,420 @@
+//! Reading and writing the cache files, and the [`BodyStore`] that hands bodies to the
+//! renderer. Every read checks the file's header and checksum ([`super::open`]); every
+//! write failure becomes one warning and turns further writes off.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::{join_key, open, seal, split_key, Damage, Key, Kind, Manifest};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::site::{Body, BodyRef, PostMeta};
+
+/// What one source file gave at the last build: its posts' metadata and its diagnostics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CachedSource {
+    /// The posts, in the file's order; their bodies are in the file's body file.
+    pub posts: Vec<PostMeta>,
+    /// Errors and warnings found while reading it, shown again on every build.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every cached source file by key.
+pub type SourceIndex = HashMap<Key, CachedSource>;
+
+/// The build cache of one site; see the module docs of [`crate::cache`].
+#[derive(Debug)]
+pub struct Cache {
+    /// `None` for a build that must not touch the disk ([`crate::build::build_in_memory`]).
+    dir: Option<PathBuf>,
+    /// Cleared after the first failed write, so one read-only folder gives one warning.
+    writable: AtomicBool,
+    /// Write failures, for the report.
+    warnings: Mutex<Vec<String>>,
+    /// Files found damaged or stale and ignored, for the report.
+    notes: Mutex<Vec<String>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DiagRecord {
+    error: bool,
+    file: PathBuf,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    source_line: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SourceRecord {
+    key: [u64; 2],
+    posts: Vec<PostMeta>,
+    diagnostics: Vec<DiagRecord>,
+}
+
+impl Cache {
+    /// The cache of the site at `root` (nothing is read or created yet).
+    pub fn new(root: &Path) -> Cache {
+        Cache::with_dir(Some(super::dir(root)))
+    }
+
+    /// A cache that holds nothing and writes nothing.
+    pub fn disabled() -> Cache {
+        Cache::with_dir(None)
+    }
+
+    fn with_dir(dir: Option<PathBuf>) -> Cache {
+        Cache {
+            writable: AtomicBool::new(dir.is_some()),
+            dir,
+            warnings: Mutex::new(Vec::new()),
+            notes: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Write failures so far, each a short message for the report.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+
+    /// Damaged or stale files that were ignored and rebuilt.
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    fn note(&self, path: &Path, damage: &Damage) {
+        let why = match damage {
+            Damage::NotACacheFile => "not a digest cache file",
+            Damage::OtherVersion => "written by another digest version",
+            Damage::WrongLength => "truncated",
+            Damage::BadChecksum => "damaged (checksum mismatch)",
+        };
+        if let Ok(mut n) = self.notes.lock() {
+            n.push(format!("{} was {why}; rebuilt it", path.display()));
+        }
+    }
+
+    /// Reads a cache file; a missing file is `None` quietly, a damaged one with a note.
+    fn read(&self, path: &Path, kind: Kind) -> Option<Vec<u8>> {
+        let bytes = fs::read(path).ok()?;
+        match open(kind, &bytes) {
+            Ok(payload) => Some(payload.to_vec()),
+            Err(d) => {
+                self.note(path, &d);
+                None
+            }
+        }
+    }
+
+    /// Writes a cache file; returns whether it was written.
+    fn write(&self, path: &Path, kind: Kind, payload: &[u8]) -> bool {
+        if !self.writable.load(Ordering::Relaxed) {
+            return false;
+        }
+        let result = (|| {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, seal(kind, payload))
+        })();
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                if self.writable.swap(false, Ordering::Relaxed) {
+                    if let Ok(mut w) = self.warnings.lock() {
+                        w.push(format!(
+                            "cannot write the build cache at {}: {e}; the site is built, but the next build cannot reuse this one's work",
+                            path.display()
+                        ));
+                    }
+                }
+                false
+            }
+        }
+    }
+
+    /// Creates the folder with its CACHEDIR.TAG; called once before the first write.
+    pub fn prepare(&self) {
+        let Some(dir) = &self.dir else { return };
+        let tag = dir.join("CACHEDIR.TAG");
+        if tag.is_file() {
+            return;
+        }
+        let text = "Signature: 8a477f597d28d172789f06886806bc55\n# digest's build cache: safe to delete at any time.\n";
+        if let Err(e) = fs::create_dir_all(dir).and_then(|_| fs::write(&tag, text)) {
+            self.writable.store(false, Ordering::Relaxed);
+            if let Ok(mut w) = self.warnings.lock() {
+                w.push(format!(
+                    "cannot create the build cache at {}: {e}; the site is built, but the next build cannot reuse this one's work",
+                    dir.display()
+                ));
+            }
+        }
+    }
+
+    fn sources_path(&self) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join("sources.bin"))
+    }
+
+    fn body_path(&self, key: Key) -> Option<PathBuf> {
+        let hex = format!("{key:032x}");
+        Some(
+            self.dir
+                .as_ref()?
+                .join("bodies")
+                .join(&hex[..2])
+                .join(format!("{hex}.bin")),
+        )
+    }
+
+    fn manifest_path(&self, output: &Path) -> Option<PathBuf> {
+        let id = super::content_hash(output.to_string_lossy().as_bytes());
+        Some(self.dir.as_ref()?.join(format!("pages-{id:016x}.bin")))
+    }
+
+    /// The source index of the last build; empty when there is none or it is damaged.
+    pub fn load_sources(&self) -> SourceIndex {
+        let Some(path) = self.sources_path() else {
+            return SourceIndex::new();
+        };
+        let Some(payload) = self.read(&path, Kind::Sources) else {
+            return SourceIndex::new();
+        };
+        let records: Vec<SourceRecord> = match serde_json::from_slice(&payload) {
+            Ok(r) => r,
+            Err(_) => {
+                self.note(&path, &Damage::NotACacheFile);
+                return SourceIndex::new();
+            }
+        };
+        records
+            .into_iter()
+            .map(|r| {
+                let diagnostics = r.diagnostics.into_iter().map(from_record).collect();
+                (
+                    join_key(r.key),
+                    CachedSource {
+                        posts: r.posts,
+                        diagnostics,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Saves the source index of this build (sorted by key, so equal builds write equal files).
+    pub fn store_sources(&self, index: &SourceIndex) {
+        let Some(path) = self.sources_path() else {
+            return;
+        };
+        let mut keys: Vec<&Key> = index.keys().collect();
+        keys.sort_unstable();
+        let records: Vec<SourceRecord> = keys
+            .into_iter()
+            .filter_map(|k| {
+                let s = index.get(k)?;
+                Some(SourceRecord {
+                    key: split_key(*k),
+                    posts: s.posts.clone(),
+                    diagnostics: s.diagnostics.iter().map(to_record).collect(),
+                })
+            })
+            .collect();
+        if let Ok(payload) = serde_json::to_vec(&records) {
+            self.write(&path, Kind::Sources, &payload);
+        }
+    }
+
+    /// Whether the body file of a source exists (its contents are checked when read).
+    pub fn has_bodies(&self, key: Key) -> bool {
+        self.body_path(key).is_some_and(|p| p.is_file())
+    }
+
+    /// One part of the body of post `index` of a source, or `None` when missing or damaged.
+    /// Only that part is decoded: a post page needs the HTML, the search index the text.
+    pub fn load_body(&self, key: Key, index: u32, part: Part) -> Option<String> {
+        let path = self.body_path(key)?;
+        let payload = self.read(&path, Kind::Bodies)?;
+        let found = decode_part(&payload, index, part);
+        if found.is_none() {
+            self.note(&path, &Damage::NotACacheFile);
+        }
+        found
+    }
+
+    /// Saves the bodies of a source's posts; returns whether they are in the cache now.
+    pub fn store_bodies(&self, key: Key, bodies: &[Body]) -> bool {
+        match self.body_path(key) {
+            Some(path) => self.write(&path, Kind::Bodies, &encode_bodies(bodies)),
+            None => false,
+        }
+    }
+
+    /// Removes the body files of sources that are gone or changed.
+    pub fn remove_bodies(&self, keys: impl Iterator<Item = Key>) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
+        }
+        for key in keys {
+            if let Some(p) = self.body_path(key) {
+                let _ = fs::remove_file(p);
+            }
+        }
+    }
+
+    /// The manifest of the last build into `output`; empty when none or damaged.
+    pub fn load_manifest(&self, output: &Path) -> Manifest {
+        self.manifest_path(output)
+            .and_then(|p| {
+                let payload = self.read(&p, Kind::Manifest)?;
+                let m = Manifest::decode(&payload);
+                if m.is_none() {
+                    self.note(&p, &Damage::NotACacheFile);
+                }
+                m
+            })
+            .unwrap_or_default()
+    }
+
+    /// Saves the manifest of this build into `output`.
+    pub fn store_manifest(&self, output: &Path, manifest: &Manifest) {
+        if let Some(p) = self.manifest_path(output) {
+            self.write(&p, Kind::Manifest, &manifest.encode());
+        }
+    }
+}
+
+fn to_record(d: &Diagnostic) -> DiagRecord {
+    DiagRecord {
+        error: d.is_error(),
+        file: d.file.clone(),
+        line: d.line,
+        column: d.column,
+        message: d.message.clone(),
+        source_line: d.source_line.clone(),
+    }
+}
+
+fn from_record(r: DiagRecord) -> Diagnostic {
+    Diagnostic {
+        severity: if r.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        file: r.file,
+        line: r.line,
+        column: r.column,
+        message: r.message,
+        source_line: r.source_line,
+    }
+}
+
+/// Bodies as `count` then, per post, length-prefixed HTML and text: no escaping, so writing
+/// and reading cost little more than a copy.
+fn encode_bodies(bodies: &[Body]) -> Vec<u8> {
+    let size: usize = bodies
+        .iter()
+        .map(|b| b.html.len() + b.text.len() + 16)
+        .sum();
+    let mut out = Vec::with_capacity(size + 4);
+    out.extend_from_slice(&(bodies.len() as u32).to_le_bytes());
+    for b in bodies {
+        for s in [&b.html, &b.text] {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
+/// Which part of a body to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The sanitized HTML.
+    Html,
+    /// The plain text.
+    Text,
+}
+
+/// Finds one part of one post in [`encode_bodies`]' form, checking the framing of the whole
+/// payload but decoding (UTF-8-checking) only the part asked for.
+fn decode_part(bytes: &[u8], index: u32, part: Part) -> Option<String> {
+    let (count, mut rest) = super::take(bytes, 4)?;
+    let count = u32::from_le_bytes(count.try_into().ok()?);
+    let wanted = 2 * index as usize + usize::from(part == Part::Text);
+    let mut found = None;
+    for k in 0..2 * count as usize {
+        let (len, after) = super::take(rest, 8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (s, after) = super::take(after, len)?;
+        if k == wanted {
+            found = Some(String::from_utf8(s.to_vec()).ok()?);
+        }
+        rest = after;
+    }
+    if rest.is_empty() {
+        found
+    } else {
+        None
+    }
+}
+
+/// How the renderer gets a post's body back: from memory when the cache could not take it,
+/// else from the cache, else by reading and parsing its source again (a cache file that
+/// went missing or bad mid-build).
+pub struct BodyStore<'a> {
+    cache: &'a Cache,
+    memory: Mutex<HashMap<Key, Vec<Body>>>,
+    reparse: Box<dyn Fn(&PostMeta) -> Option<Vec<Body>> + Sync + 'a>,
+}
+
+impl<'a> BodyStore<'a> {
+    /// A store over `cache`; `reparse` reads a post's source again and returns its bodies.
+    pub fn new(
+        cache: &'a Cache,
+        reparse: impl Fn(&PostMeta) -> Option<Vec<Body>> + Sync + 'a,
+    ) -> Self {
+        BodyStore {
+            cache,
+            memory: Mutex::new(HashMap::new()),
+            reparse: Box::new(reparse),
+        }
+    }
+
+    /// Keeps the bodies of a freshly parsed source: in the cache, or in memory when the cache
+    /// cannot take them.
+    pub fn keep(&self, key: Key, bodies: Vec<Body>) {
+        if !self.cache.store_bodies(key, &bodies) {
+            if let Ok(mut m) = self.memory.lock() {
+                m.insert(key, bodies);
+            }
+        }
+    }
+
+    /// One part of the body of a post; `None` only when its source can no longer be read.
+    pub fn get(&self, post: &PostMeta, part: Part) -> Option<String> {
+        let BodyRef { source, index } = post.body;
+        let key = join_key(source);
+        let pick = |bodies: &Vec<Body>| {
+            bodies.get(index as usize).map(|b| match part {
+                Part::Html => b.html.clone(),
+                Part::Text => b.text.clone(),
+            })
+        };
+        if let Some(b) = self.memory.lock().ok()?.get(&key) {
+            return pick(b);
+        }
+        if let Some(b) = self.cache.load_body(key, index, part) {
+            return Some(b);
+        }
+        let bodies = (self.reparse)(post)?;
+        let body = pick(&bodies);
+        self.keep(key, bodies);
+        body
+    }
+}

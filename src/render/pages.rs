@@ -1,0 +1,420 @@
+//! Every page of the site, rendered in parallel and only when it changed.
+//!
+//! The site's pages are listed first as small [`Spec`]s (home page 3, post 17, the feed of
+//! tag 5, ...). Each spec is then, on any rayon thread: turned into its template context
+//! (cheap: metadata and summaries only), hashed into a key together with the templates,
+//! the settings and the identity of any post body it shows, and offered to the [`Sink`].
+//! Only when the sink cannot reuse the previous build's file for that key is the body
+//! loaded, the template rendered, and the bytes handed over. A post page's context holds
+//! its newer and older links and its related posts, so a post page is rendered again when
+//! a neighbour's title changes, and not otherwise.
+
+use rayon::prelude::*;
+use serde_json::{json, Map, Value as Json};
+use tera::Tera;
+
+use super::context::{ConfigContext, Contexts, PageNumber, Paginator, PostSummary};
+use super::feeds::{self, FeedKind};
+use super::{error_chain, Sink};
+use crate::cache::{Key, KeyBuilder};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::site::{PostMeta, Site, Taxonomy, TaxonomyKind};
+
+/// What rendering did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// HTML pages in the site.
+    pub pages: usize,
+    /// Pages and feeds rendered by this build.
+    pub rendered: usize,
+    /// Pages and feeds taken unrendered from the previous build.
+    pub reused: usize,
+}
+
+/// One page or feed to make.
+#[derive(Debug, Clone, Copy)]
+enum Spec {
+    Home(usize),
+    Post(usize),
+    TaxonomyList(TaxonomyKind),
+    Term(TaxonomyKind, usize, usize),
+    TermFeed(TaxonomyKind, usize),
+    Archives,
+    Search,
+    NotFound,
+    Feed(FeedKind),
+}
+
+/// Which post bodies a page shows.
+enum Fill {
+    None,
+    Post(usize),
+    Feed(Vec<usize>),
+}
+
+/// A spec made concrete: the path, the template and its context without bodies.
+struct Plan {
+    path: String,
+    template: &'static str,
+    context: Json,
+    fill: Fill,
+}
+
+/// How the renderer gets a post's body HTML; `None` when it can no longer be had.
+pub type Bodies<'a> = dyn Fn(&PostMeta) -> Option<String> + Sync + 'a;
+
+/// Renders every page of `site` into `sink`, in parallel, skipping pages whose key is
+/// unchanged. `fingerprint` is [`crate::cache::page_fingerprint`]; `tick` is called once a
+/// page (for a progress bar). The first template error in page order is returned.
+pub fn render_site(
+    site: &Site,
+    config: &Config,
+    tera: &Tera,
+    fingerprint: Key,
+    bodies: &Bodies<'_>,
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Result<RenderStats, Diagnostic> {
+    let r = Renderer {
+        tera,
+        ctx: Contexts::new(site, config),
+        config_ctx: ConfigContext::new(config),
+        fingerprint,
+        bodies,
+    };
+    let specs = r.specs();
+    let results: Vec<Result<(bool, bool), Diagnostic>> = specs
+        .par_iter()
+        .map(|spec| {
+            let plan = r.plan(*spec);
+            let html = plan.path.ends_with(".html");
+            let rendered = r.run(plan, sink);
+            tick();
+            rendered.map(|x| (x, html))
+        })
+        .collect();
+    let mut stats = RenderStats::default();
+    for result in results {
+        let (rendered, html) = result?;
+        stats.pages += usize::from(html);
+        if rendered {
+            stats.rendered += 1;
+        } else {
+            stats.reused += 1;
+        }
+    }
+    let paths: Vec<String> = specs.iter().map(|s| r.path(*s)).collect();
+    // A Sitemap line must hold an absolute URL; a site built for a bare path (`/digest/`)
+    // has none to give.
+    let sitemap_line = if config.base_url.starts_with("http") {
+        format!("\nSitemap: {}sitemap.xml\n", config.base_url)
+    } else {
+        String::new()
+    };
+    let mut extra = vec![
+        feeds::sitemap(&paths, site, config),
+        super::OutputFile::new(
+            "robots.txt",
+            format!("User-agent: *\nAllow: /\n{sitemap_line}"),
+        ),
+        super::OutputFile::new(".nojekyll", ""),
+    ];
+    if let Some(cname) = &config.cname {
+        extra.push(super::OutputFile::new(
+            "CNAME",
+            format!("{}\n", cname.trim()),
+        ));
+    }
+    for f in extra {
+        sink.put(&f.path, &f.path, 0, &f.bytes)?;
+    }
+    Ok(stats)
+}
+
+/// How many pages a listing of `count` posts has at `per_page` a page (at least one).
+fn page_count(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page.max(1)).max(1)
+}
+
+struct Renderer<'a> {
+    tera: &'a Tera,
+    ctx: Contexts<'a>,
+    config_ctx: ConfigContext,
+    fingerprint: Key,
+    bodies: &'a Bodies<'a>,
+}
+
+impl Renderer<'_> {
+    fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        match kind {
+            TaxonomyKind::Categories => &self.ctx.site.categories,
+            TaxonomyKind::Tags => &self.ctx.site.tags,
+        }
+    }
+
+    fn specs(&self) -> Vec<Spec> {
+        let site = self.ctx.site;
+        let per_page = self.ctx.config.paginate;
+        let mut specs: Vec<Spec> = (0..site.posts.len()).map(Spec::Post).collect();
+        specs.extend((1..=page_count(site.posts.len(), per_page)).map(Spec::Home));
+        for kind in [TaxonomyKind::Categories, TaxonomyKind::Tags] {
+            specs.push(Spec::TaxonomyList(kind));
+            for (idx, term) in self.taxonomy(kind).terms.iter().enumerate() {
+                let pages = page_count(term.posts.len(), per_page);
+                specs.extend((1..=pages).map(|n| Spec::Term(kind, idx, n)));
+                specs.push(Spec::TermFeed(kind, idx));
+            }
+        }
+        specs.push(Spec::Archives);
+        if self.ctx.config.search.enabled {
+            specs.push(Spec::Search);
+        }
+        specs.push(Spec::NotFound);
+        specs.push(Spec::Feed(FeedKind::Atom));
+        specs.push(Spec::Feed(FeedKind::Rss));
+        specs
+    }
+
+    fn list_path(dir: &str, n: usize) -> String {
+        if n == 1 {
+            format!("{dir}index.html")
+        } else {
+            format!("{dir}page/{n}/index.html")
+        }
+    }
+
+    fn path(&self, spec: Spec) -> String {
+        match spec {
+            Spec::Home(n) => Self::list_path("", n),
+            Spec::Post(i) => format!("{}index.html", self.ctx.site.urls[i]),
+            Spec::TaxonomyList(kind) => format!("{}/index.html", kind.folder()),
+            Spec::Term(kind, idx, n) => {
+                let dir = Contexts::term_path(kind, &self.taxonomy(kind).terms[idx].path);
+                Self::list_path(&dir, n)
+            }
+            Spec::TermFeed(kind, idx) => {
+                let dir = Contexts::term_path(kind, &self.taxonomy(kind).terms[idx].path);
+                format!("{dir}atom.xml")
+            }
+            Spec::Archives => "archives/index.html".into(),
+            Spec::Search => "search/index.html".into(),
+            Spec::NotFound => "404.html".into(),
+            Spec::Feed(kind) => feeds::template(kind).into(),
+        }
+    }
+
+    fn plan(&self, spec: Spec) -> Plan {
+        let path = self.path(spec);
+        let page = |template, context| Plan {
+            path: path.clone(),
+            template,
+            context,
+            fill: Fill::None,
+        };
+        match spec {
+            Spec::Home(n) => {
+                let all: Vec<usize> = (0..self.ctx.site.posts.len()).collect();
+                page("index.html", self.listing("", &all, n, Map::new()))
+            }
+            Spec::Post(i) => Plan {
+                fill: Fill::Post(i),
+                ..page("post.html", json!({ "page": self.ctx.post(i) }))
+            },
+            Spec::TaxonomyList(kind) => {
+                let entries = self.ctx.terms(self.taxonomy(kind));
+                page(
+                    "taxonomy.html",
+                    json!({ "kind": kind.folder(), "terms": entries }),
+                )
+            }
+            Spec::Term(kind, idx, n) => {
+                let tax = self.taxonomy(kind);
+                let term = &tax.terms[idx];
+                let entry = self.ctx.term(tax, idx, term.posts.len());
+                let mut extra = Map::new();
+                extra.insert("kind".into(), kind.folder().into());
+                extra.insert(
+                    "term".into(),
+                    serde_json::to_value(&entry).unwrap_or_default(),
+                );
+                let dir = Contexts::term_path(kind, &term.path);
+                page("term.html", self.listing(&dir, &term.posts, n, extra))
+            }
+            Spec::TermFeed(kind, idx) => {
+                let term = &self.taxonomy(kind).terms[idx];
+                let title = format!("{} - {}", term.name, self.ctx.config.title);
+                self.feed(path.clone(), FeedKind::Atom, &term.posts, &title)
+            }
+            Spec::Archives => page("archives.html", self.archives()),
+            Spec::Search => page("search.html", json!({})),
+            Spec::NotFound => page("404.html", json!({})),
+            Spec::Feed(kind) => {
+                let all: Vec<usize> = (0..self.ctx.site.posts.len()).collect();
+                self.feed(path.clone(), kind, &all, &self.ctx.config.title)
+            }
+        }
+    }
+
+    fn feed(&self, path: String, kind: FeedKind, posts: &[usize], title: &str) -> Plan {
+        let (context, shown) =
+            feeds::feed_context(&self.ctx, &self.config_ctx, posts, &path, title);
+        Plan {
+            path,
+            template: feeds::template(kind),
+            context,
+            fill: Fill::Feed(shown),
+        }
+    }
+
+    /// Page `n` of a listing of `posts` under `dir` (`` for home, `categories/x/`).
+    fn listing(&self, dir: &str, posts: &[usize], n: usize, mut extra: Map<String, Json>) -> Json {
+        let per_page = self.ctx.config.paginate.max(1);
+        let total = page_count(posts.len(), per_page);
+        let base = &self.ctx.config.base_url;
+        let page_url = |k: usize| {
+            if k == 1 {
+                format!("{base}{dir}")
+            } else {
+                format!("{base}{dir}page/{k}/")
+            }
+        };
+        let mut numbers: Vec<PageNumber> = Vec::new();
+        let mut last = 0;
+        for k in 1..=total {
+            let shown = k == 1 || k == total || k.abs_diff(n) <= 2;
+            if shown {
+                numbers.push(PageNumber {
+                    number: k,
+                    url: page_url(k),
+                    gap_before: k > last + 1,
+                });
+                last = k;
+            }
+        }
+        let chunk = posts.chunks(per_page).nth(n - 1).unwrap_or(&[]);
+        let summaries: Vec<PostSummary> = chunk.iter().map(|&i| self.ctx.summary(i)).collect();
+        let paginator = Paginator {
+            current: n,
+            total,
+            prev_url: (n > 1).then(|| page_url(n - 1)),
+            next_url: (n < total).then(|| page_url(n + 1)),
+            pages: numbers,
+        };
+        extra.insert(
+            "posts".into(),
+            serde_json::to_value(&summaries).unwrap_or_default(),
+        );
+        extra.insert(
+            "paginator".into(),
+            serde_json::to_value(&paginator).unwrap_or_default(),
+        );
+        Json::Object(extra)
+    }
+
+    fn archives(&self) -> Json {
+        let site = self.ctx.site;
+        let years: Vec<Json> = site
+            .archives
+            .iter()
+            .map(|y| {
+                let months: Vec<Json> = y
+                    .months
+                    .iter()
+                    .map(|m| {
+                        let posts: Vec<PostSummary> =
+                            m.posts.iter().map(|&i| self.ctx.summary(i)).collect();
+                        json!({ "month": m.month, "count": posts.len(), "posts": posts })
+                    })
+                    .collect();
+                let count: usize = y.months.iter().map(|m| m.posts.len()).sum();
+                json!({ "year": y.year, "count": count, "months": months })
+            })
+            .collect();
+        let undated: Vec<PostSummary> = (0..site.posts.len())
+            .filter(|&i| site.posts[i].date.is_none())
+            .map(|i| self.ctx.summary(i))
+            .collect();
+        json!({ "years": years, "undated": undated })
+    }
+
+    fn body_html(&self, i: usize) -> Result<String, Diagnostic> {
+        let post = &self.ctx.site.posts[i];
+        (self.bodies)(post).ok_or_else(|| {
+            Diagnostic::error(
+                crate::content::post_display_path(&post.source),
+                "cannot read this post again to render its page: was it removed during the build?",
+            )
+        })
+    }
+
+    /// Renders a plan unless the sink reuses the previous build's file; returns whether it
+    /// rendered.
+    fn run(&self, plan: Plan, sink: &dyn Sink) -> Result<bool, Diagnostic> {
+        let site = self.ctx.site;
+        let mut key = KeyBuilder::new(self.fingerprint, &plan.path);
+        key.bytes(plan.template.as_bytes());
+        key.bytes(&serde_json::to_vec(&plan.context).unwrap_or_default());
+        match &plan.fill {
+            Fill::None => {}
+            Fill::Post(i) => {
+                key.body(&site.posts[*i].body);
+            }
+            Fill::Feed(posts) => {
+                for &i in posts {
+                    key.body(&site.posts[i].body);
+                }
+            }
+        }
+        let key = key.finish();
+        if sink.reuse(&plan.path, key)? {
+            return Ok(false);
+        }
+        let mut context = plan.context;
+        let base_url = &self.ctx.config.base_url;
+        match &plan.fill {
+            Fill::None => {}
+            Fill::Post(i) => {
+                let html = self.body_html(*i)?;
+                context["page"]["content"] =
+                    super::seo::rebase_root_relative(&html, base_url).into();
+            }
+            Fill::Feed(posts) => {
+                let html: Vec<String> = posts
+                    .iter()
+                    .map(|&i| self.body_html(i))
+                    .collect::<Result<_, _>>()?;
+                feeds::fill_feed(&mut context, &html, base_url);
+            }
+        }
+        let is_feed = matches!(plan.fill, Fill::Feed(_));
+        if !is_feed {
+            if let Json::Object(map) = &mut context {
+                map.insert(
+                    "config".into(),
+                    serde_json::to_value(&self.config_ctx).unwrap_or_default(),
+                );
+                map.insert("current_path".into(), plan.path.clone().into());
+                let url = self.ctx.url(plan.path.trim_end_matches("index.html"));
+                map.insert("current_url".into(), url.into());
+            }
+        }
+        let tera_context = tera::Context::from_value(context).map_err(|e| {
+            Diagnostic::error(
+                format!("templates/{}", plan.template),
+                format!("context error: {}", error_chain(&e)),
+            )
+        })?;
+        let bytes = self
+            .tera
+            .render(plan.template, &tera_context)
+            .map_err(|e| {
+                Diagnostic::error(
+                    format!("templates/{}", plan.template),
+                    format!("cannot render {}: {}", plan.path, error_chain(&e)),
+                )
+            })?;
+        sink.put(&plan.path, &plan.path, key, bytes.as_bytes())?;
+        Ok(true)
+    }
+}
