@@ -63,7 +63,7 @@ fn check_element(e: &Element, found: &mut Vec<String>) {
             "src" | "alt" | "width" | "height" => tag == "img",
             "loading" => tag == "img" && value == "lazy",
             "referrerpolicy" => tag == "img" && value == "no-referrer",
-            "colspan" | "rowspan" | "align" => tag == "td" || tag == "th",
+            "colspan" | "rowspan" => tag == "td" || tag == "th",
             "start" => tag == "ol",
             "open" => tag == "details",
             "type" => tag == "input" && value == "checkbox",

@@ -164,6 +164,10 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 /// Classes that survive: the ones pulldown-cmark writes for footnotes and GitHub-style
 /// alerts. `language-*` on code blocks is allowed as well (see `is_allowed_class`).
 const ALLOWED_CLASSES: &[&str] = &[
+    "align-center",
+    "align-justify",
+    "align-left",
+    "align-right",
     "footnote-definition",
     "footnote-definition-label",
     "footnote-reference",

@@ -15,8 +15,8 @@ pub(super) fn policy() -> &'static ammonia::Builder<'static> {
         let tag_attributes: HashMap<&str, HashSet<&str>> = [
             ("a", set(&["href"])),
             ("img", set(&["src", "alt", "width", "height"])),
-            ("td", set(&["colspan", "rowspan", "align"])),
-            ("th", set(&["colspan", "rowspan", "align"])),
+            ("td", set(&["colspan", "rowspan"])),
+            ("th", set(&["colspan", "rowspan"])),
             ("ol", set(&["start"])),
             ("details", set(&["open"])),
             ("input", set(&["checked"])),

@@ -36,8 +36,23 @@ pub(super) fn prepass(doc: &mut Html) {
         }
     }
     for id in kept {
+        // a list item outside any list is invalid HTML; it keeps its content as a block
+        let orphan_li = doc.tree.get(id).is_some_and(|n| {
+            n.value().as_element().is_some_and(|e| e.name() == "li")
+                && !n
+                    .parent()
+                    .and_then(|p| {
+                        p.value()
+                            .as_element()
+                            .map(|pe| matches!(pe.name(), "ul" | "ol" | "menu"))
+                    })
+                    .unwrap_or(false)
+        });
         if let Some(mut node) = doc.tree.get_mut(id) {
             if let Node::Element(e) = node.value() {
+                if orphan_li {
+                    e.name = QualName::new(None, ns!(html), LocalName::from("div"));
+                }
                 rewrite_attributes(e);
             }
         }
@@ -166,8 +181,11 @@ fn rewrite_attributes(e: &mut Element) {
         return;
     }
     let image = if &*tag == "img" { image_src(e) } else { None };
+    // HTML5 made `align` obsolete: alignment becomes an `align-*` class the theme styles
     let align = if &*tag == "td" || &*tag == "th" {
-        e.attr("style").and_then(style_text_align)
+        e.attr("style")
+            .and_then(style_text_align)
+            .or_else(|| e.attr("align").and_then(align_value))
     } else {
         None
     };
@@ -177,7 +195,7 @@ fn rewrite_attributes(e: &mut Element) {
         let value = match &*name.local {
             _ if name.ns != ns!() => continue,
             "src" | "loading" | "referrerpolicy" if &*tag == "img" => continue,
-            "align" if align.is_some() => continue,
+            "align" => continue,
             "id" => StrTendril::from(prefixed_id(&value)),
             "href" => StrTendril::from(prefixed_fragment(normalize_url(&value))),
             "src" => StrTendril::from(normalize_url(&value)),
@@ -201,10 +219,49 @@ fn rewrite_attributes(e: &mut Element) {
         new.push(attribute("loading", "lazy"));
         new.push(attribute("referrerpolicy", "no-referrer"));
     }
+    if &*tag == "img" && !new.iter().any(|(n, _)| &*n.local == "alt") {
+        // an image without alt text is invalid HTML; an empty alt marks it as decorative
+        // first, so that cleaning the output again keeps the attribute order
+        new.insert(0, attribute("alt", ""));
+    }
     if let Some(align) = align {
-        new.push(attribute("align", align));
+        let class = format!("align-{align}");
+        match new.iter_mut().find(|(n, _)| &*n.local == "class") {
+            Some((_, v)) => *v = StrTendril::from(format!("{v} {class}")),
+            None => new.push(attribute("class", &class)),
+        }
+    }
+    // A link with nowhere safe to go is not a link: it would be an `<a>` without `href`
+    // but with the `rel` ammonia gives every link, which HTML5 forbids.
+    if &*tag == "a" {
+        let usable = new
+            .iter()
+            .any(|(n, v)| &*n.local == "href" && is_safe_link(v));
+        if !usable {
+            e.name = QualName::new(None, ns!(html), LocalName::from("span"));
+            new.retain(|(n, _)| matches!(&*n.local, "title" | "id" | "class"));
+        }
     }
     e.attrs = new.into_iter().collect();
+}
+
+/// An `align` attribute's value, when it is one the theme has a class for.
+fn align_value(value: &str) -> Option<&'static str> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "left" => Some("left"),
+        "center" | "middle" => Some("center"),
+        "right" => Some("right"),
+        "justify" => Some("justify"),
+        _ => None,
+    }
+}
+
+/// Whether a link target is one the policy keeps: relative, http(s) or mailto.
+fn is_safe_link(url: &str) -> bool {
+    matches!(
+        url_scheme(url).as_deref(),
+        None | Some("http" | "https" | "mailto")
+    )
 }
 
 fn attribute(name: &str, value: &str) -> (QualName, StrTendril) {
@@ -224,6 +281,11 @@ fn prefixed_id(id: &str) -> String {
 
 /// `#name` becomes `#user-content-name`, to match the prefixed ids.
 fn prefixed_fragment(url: String) -> String {
+    // A URL has one fragment; a second `#` in it is invalid and is percent-encoded.
+    let url = match url.split_once('#') {
+        Some((head, frag)) if frag.contains('#') => format!("{head}#{}", frag.replace('#', "%23")),
+        _ => url,
+    };
     match url.strip_prefix('#') {
         Some(name) if !name.is_empty() && !name.starts_with(ID_PREFIX) => {
             format!("#{ID_PREFIX}{name}")
