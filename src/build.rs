@@ -398,6 +398,10 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
+    // a refused output folder stops the build before anything, the cache included, is written
+    output::check_output_dir(&opts.root, &opts.output).map_err(|d| BuildFailure {
+        diagnostics: vec![d],
+    })?;
     let mut input =
         discover::load(&opts.root).map_err(|diagnostics| BuildFailure { diagnostics })?;
     if let Some(url) = &opts.base_url {

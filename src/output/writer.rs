@@ -97,7 +97,16 @@ impl SiteWriter {
         if self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false) {
             return Ok(());
         }
-        fs::create_dir_all(dir).map_err(|e| err("create folder", dir, e))?;
+        fs::create_dir_all(dir).map_err(|e| {
+            // name the folder as it will be in the output: the temporary one is gone by the
+            // time anyone reads the message
+            let rel = dir.strip_prefix(&self.tmp).unwrap_or(dir);
+            err(
+                &format!("create the folder for {}", rel.display()),
+                &self.output.join(rel),
+                e,
+            )
+        })?;
         if let Ok(mut d) = self.dirs.lock() {
             d.insert(dir.to_path_buf());
         }

@@ -55,6 +55,8 @@ impl Sandbox {
         snapshot(self.top())
             .into_keys()
             .filter(|p| !p.starts_with("a/b/site/public/") && p != "a/b/site/public/")
+            // the build cache is digest's own, documented folder in the site root
+            .filter(|p| !p.starts_with("a/b/site/.digest-cache/"))
             .collect()
     }
 
