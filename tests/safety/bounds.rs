@@ -293,7 +293,10 @@ fn run_child(case: &'static str) -> String {
     };
     let out = out_reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
-    let line = out.lines().find(|l| l.starts_with("BOUND ")).map(str::to_owned);
+    // The harness may print `test ... ` before it on the same line.
+    let line = out
+        .lines()
+        .find_map(|l| l.find("BOUND ").map(|at| l[at..].to_owned()));
     match line {
         Some(line) if status.success() => line,
         _ => panic!("{case} failed ({status}):\n{out}\n{err}"),
