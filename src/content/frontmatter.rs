@@ -138,170 +138,17 @@ pub fn parse(
     Ok(from_map(map, block, first_line))
 }
 
-/// How much a YAML front matter block may expand to, in nodes plus bytes of text, beyond
-/// twice its own length. Aliases (`*name`) repeat what an anchor (`&name`) holds; serde_yaml
-/// caps how often it follows them, but not how much each one copies, so a block of a few
-/// KB ("billion laughs", or one big anchor aliased thousands of times) could otherwise take
-/// gigabytes. Real front matter never comes near this.
-const YAML_EXPANSION_BUDGET: usize = 1 << 20;
-
-/// Walks a YAML block the way the real parse will, counting nodes and text bytes, and
-/// stops with an error as soon as the budget is spent: serde_yaml replays an alias only
-/// as the visitor asks for it, so stopping the visitor stops the work.
-fn check_yaml_expansion(block: &str, first_line: usize) -> Result<(), FrontMatterError> {
-    use serde::de::DeserializeSeed;
-    let budget = Budget {
-        left: std::cell::Cell::new(YAML_EXPANSION_BUDGET + 2 * block.len()),
-    };
-    let result = yaml::Deserializer::from_str(block)
-        .next()
-        .map(|doc| BudgetSeed(&budget).deserialize(doc));
-    match result {
-        // serde_yaml's own cap on following aliases says the same thing less clearly.
-        Some(Err(e)) if budget.left.get() == 0 || e.to_string().contains("repetition limit") => {
-            Err(FrontMatterError {
-                message: "front matter: YAML aliases expand to too much (more than a megabyte); \
-                      expected plain values, or fewer `*alias` references"
-                    .into(),
-                line: Some(first_line),
-                column: None,
-            })
-        }
-        // Syntax errors are reported by the real parse, with their line.
-        _ => Ok(()),
-    }
-}
-
-/// What is left of the expansion budget; 0 once it is spent.
-struct Budget {
-    left: std::cell::Cell<usize>,
-}
-
-impl Budget {
-    fn spend<E: serde::de::Error>(&self, amount: usize) -> Result<(), E> {
-        match self.left.get().checked_sub(amount) {
-            Some(left) if left > 0 => {
-                self.left.set(left);
-                Ok(())
-            }
-            _ => {
-                self.left.set(0);
-                Err(E::custom("expansion budget spent"))
-            }
-        }
-    }
-}
-
-/// A serde visitor that builds nothing and counts everything it is shown.
-struct BudgetSeed<'a>(&'a Budget);
-
-impl<'de> serde::de::DeserializeSeed<'de> for BudgetSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for BudgetSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.spend(1 + v.len())
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
-        self.0.spend(1)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        serde::de::DeserializeSeed::deserialize(self, d)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.spend(1)?;
-        while seq.next_element_seed(BudgetSeed(self.0))?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.0.spend(1)?;
-        while map.next_key_seed(BudgetSeed(self.0))?.is_some() {
-            map.next_value_seed(BudgetSeed(self.0))?;
-        }
-        Ok(())
-    }
-
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
-        // A tagged value (`!tag value`): the tag, then the value.
-        use serde::de::VariantAccess;
-        let ((), variant) = data.variant_seed(BudgetSeed(self.0))?;
-        variant.newtype_variant_seed(BudgetSeed(self.0))
-    }
-}
-
-/// Deepest `[`/`{` nesting a YAML front matter block may have. serde_yaml stops at 128
-/// levels anyway, but only after libyaml's scanner has read the whole block, and that
-/// scanner rescans its stack of open flow collections on every token: 100,000 `[` take
-/// minutes. Counted without regard to quoting, so a title with many `[` in quotes counts
-/// too; real front matter is nowhere near.
-const YAML_MAX_FLOW_DEPTH: usize = 128;
-
-/// Refuses a block whose `[`/`{` nesting goes deeper than [`YAML_MAX_FLOW_DEPTH`], naming
-/// the line where it does.
-fn check_yaml_nesting(block: &str, first_line: usize) -> Result<(), FrontMatterError> {
-    let mut depth = 0usize;
-    for (n, line) in block.lines().enumerate() {
-        for b in line.bytes() {
-            match b {
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            if depth > YAML_MAX_FLOW_DEPTH {
-                return Err(FrontMatterError {
-                    message: format!(
-                        "front matter: lists or maps nested deeper than {YAML_MAX_FLOW_DEPTH} levels; expected plain values"
-                    ),
-                    line: Some(first_line + n),
-                    column: None,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 fn parse_yaml(block: &str, first_line: usize) -> Result<Map<String, Json>, FrontMatterError> {
     if block.trim().is_empty() {
         return Ok(Map::new());
     }
-    check_yaml_nesting(block, first_line)?;
-    check_yaml_expansion(block, first_line)?;
+    // Bounds first: libyaml's scanner and serde_yaml's aliases are not bounded enough on
+    // their own (see yaml.rs).
+    yaml::check_bounds(block).map_err(|(message, line)| FrontMatterError {
+        message: format!("front matter: {message}"),
+        line: Some(first_line + line),
+        column: None,
+    })?;
     let value: yaml::Value = yaml::from_str(block).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
