@@ -281,8 +281,11 @@ impl Renderer<'_> {
         };
         let mut numbers: Vec<PageNumber> = Vec::new();
         let mut last = 0;
+        // the first, the last and two either side of this page; a gap of one page shows
+        // that page instead of "…"
+        let core = |k: usize| k == 1 || k == total || k.abs_diff(n) <= 2;
         for k in 1..=total {
-            let shown = k == 1 || k == total || k.abs_diff(n) <= 2;
+            let shown = core(k) || (k > 1 && k < total && core(k - 1) && core(k + 1));
             if shown {
                 numbers.push(PageNumber {
                     number: k,
