@@ -118,6 +118,8 @@ struct Prepared<'a> {
     store: BodyStore<'a>,
     diagnostics: Vec<Diagnostic>,
     sources: SourceIndex,
+    /// Whether `sources` differs from the cache's index (else it need not be saved).
+    sources_changed: bool,
     parsed: usize,
     cache_hits: usize,
 }
@@ -228,6 +230,7 @@ fn prepare<'a>(
         theme_statics: theme.statics,
         store,
         diagnostics: diags,
+        sources_changed: parsed > 0 || index.len() != previous.len(),
         sources: index,
         parsed,
         cache_hits,
@@ -424,7 +427,9 @@ pub fn build_with(
             return Err(BuildFailure { diagnostics });
         }
     };
-    cache.store_sources(&p.sources);
+    if p.sources_changed {
+        cache.store_sources(&p.sources);
+    }
     if opts.strict && !p.diagnostics.is_empty() {
         return Err(BuildFailure {
             diagnostics: p.diagnostics,
@@ -441,7 +446,9 @@ pub fn build_with(
     let rendered = emit(&p, &writer, progress).map_err(fail)?;
     progress.stage("writing", 0);
     let (stats, manifest) = writer.finish().map_err(fail)?;
-    cache.store_manifest(&output, &manifest);
+    if let Some(manifest) = manifest {
+        cache.store_manifest(&output, &manifest);
+    }
     Ok(BuildReport {
         posts: p.site.posts.len(),
         pages: rendered.pages,

@@ -364,13 +364,16 @@ fn decode_part(bytes: &[u8], index: u32, part: Part) -> Option<String> {
     }
 }
 
+/// Reads a post's source again and returns the bodies of its posts.
+type Reparse<'a> = dyn Fn(&PostMeta) -> Option<Vec<Body>> + Sync + 'a;
+
 /// How the renderer gets a post's body back: from memory when the cache could not take it,
 /// else from the cache, else by reading and parsing its source again (a cache file that
 /// went missing or bad mid-build).
 pub struct BodyStore<'a> {
     cache: &'a Cache,
     memory: Mutex<HashMap<Key, Vec<Body>>>,
-    reparse: Box<dyn Fn(&PostMeta) -> Option<Vec<Body>> + Sync + 'a>,
+    reparse: Box<Reparse<'a>>,
 }
 
 impl<'a> BodyStore<'a> {

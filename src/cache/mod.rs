@@ -134,6 +134,18 @@ impl KeyBuilder {
     }
 }
 
+/// A context serialized straight into the key (`serde_json::to_writer`).
+impl std::io::Write for KeyBuilder {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A [`Key`] as the two halves [`BodyRef`] stores.
 pub fn split_key(key: Key) -> [u64; 2] {
     [(key >> 64) as u64, key as u64]

@@ -243,8 +243,9 @@ impl SiteWriter {
     }
 
     /// Writes the marker, swaps the new folder in for the output and removes the old one.
-    /// Returns what was written and the manifest of the new output.
-    pub fn finish(mut self) -> Result<(WriteStats, Manifest), Diagnostic> {
+    /// Returns what was written and the manifest of the new output, or `None` for the
+    /// manifest when it is the previous one unchanged (nothing to save).
+    pub fn finish(mut self) -> Result<(WriteStats, Option<Manifest>), Diagnostic> {
         self.put_file(
             MARKER,
             MARKER,
@@ -261,7 +262,8 @@ impl SiteWriter {
             // every file is the previous build's, and the previous build had no others
             remove_tree(&self.tmp);
             self.finished = true;
-            return Ok((state.stats, state.manifest));
+            let manifest = (state.manifest != self.previous).then_some(state.manifest);
+            return Ok((state.stats, manifest));
         }
         let pending = std::mem::take(&mut state.pending);
         pending
@@ -282,7 +284,7 @@ impl SiteWriter {
         if had_old {
             remove_tree(&self.old);
         }
-        Ok((state.stats, state.manifest))
+        Ok((state.stats, Some(state.manifest)))
     }
 }
 

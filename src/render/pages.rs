@@ -10,10 +10,13 @@
 //! a neighbour's title changes, and not otherwise.
 
 use rayon::prelude::*;
-use serde_json::{json, Map, Value as Json};
+use serde::Serialize;
+use serde_json::{json, Value as Json};
 use tera::Tera;
 
-use super::context::{ConfigContext, Contexts, PageNumber, Paginator, PostSummary};
+use super::context::{
+    ConfigContext, Contexts, PageNumber, Paginator, PostPage, PostSummary, TermEntry,
+};
 use super::feeds::{self, FeedKind};
 use super::{error_chain, Sink};
 use crate::cache::{Key, KeyBuilder};
@@ -57,8 +60,52 @@ enum Fill {
 struct Plan {
     path: String,
     template: &'static str,
-    context: Json,
+    context: Ctx,
     fill: Fill,
+}
+
+/// A template context. The frequent kinds are typed, so that their key is hashed straight
+/// from the structs (no `serde_json::Value` is built for a page that is not rendered).
+enum Ctx {
+    Listing(Box<Listing>),
+    Post(Box<PostCtx>),
+    Json(Json),
+}
+
+/// A home or term page's context.
+#[derive(Serialize)]
+struct Listing {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    term: Option<TermEntry>,
+    posts: Vec<PostSummary>,
+    paginator: Paginator,
+}
+
+/// A post page's context.
+#[derive(Serialize)]
+struct PostCtx {
+    page: PostPage,
+}
+
+impl Ctx {
+    /// Feeds the context's JSON into a key.
+    fn hash_into(&self, key: &mut KeyBuilder) {
+        let _ = match self {
+            Ctx::Listing(c) => serde_json::to_writer(&mut *key, c),
+            Ctx::Post(c) => serde_json::to_writer(&mut *key, c),
+            Ctx::Json(c) => serde_json::to_writer(&mut *key, c),
+        };
+    }
+
+    fn into_json(self) -> Json {
+        match self {
+            Ctx::Listing(c) => serde_json::to_value(c).unwrap_or_default(),
+            Ctx::Post(c) => serde_json::to_value(c).unwrap_or_default(),
+            Ctx::Json(c) => c,
+        }
+    }
 }
 
 /// How the renderer gets a post's body HTML; `None` when it can no longer be had.
@@ -214,41 +261,55 @@ impl Renderer<'_> {
         };
         match spec {
             Spec::Home(n) => {
-                let all: Vec<usize> = (0..self.ctx.site.posts.len()).collect();
-                page("index.html", self.listing("", &all, n, Map::new()))
+                let count = self.ctx.site.posts.len();
+                let from = (n - 1) * self.ctx.config.paginate.max(1);
+                let shown: Vec<usize> = (from..count)
+                    .take(self.ctx.config.paginate.max(1))
+                    .collect();
+                let listing = self.listing("", count, &shown, n, None, None);
+                page("index.html", Ctx::Listing(Box::new(listing)))
             }
             Spec::Post(i) => Plan {
                 fill: Fill::Post(i),
-                ..page("post.html", json!({ "page": self.ctx.post(i) }))
+                ..page(
+                    "post.html",
+                    Ctx::Post(Box::new(PostCtx {
+                        page: self.ctx.post(i),
+                    })),
+                )
             },
             Spec::TaxonomyList(kind) => {
                 let entries = self.ctx.terms(self.taxonomy(kind));
                 page(
                     "taxonomy.html",
-                    json!({ "kind": kind.folder(), "terms": entries }),
+                    Ctx::Json(json!({ "kind": kind.folder(), "terms": entries })),
                 )
             }
             Spec::Term(kind, idx, n) => {
                 let tax = self.taxonomy(kind);
                 let term = &tax.terms[idx];
                 let entry = self.ctx.term(tax, idx, term.posts.len());
-                let mut extra = Map::new();
-                extra.insert("kind".into(), kind.folder().into());
-                extra.insert(
-                    "term".into(),
-                    serde_json::to_value(&entry).unwrap_or_default(),
-                );
                 let dir = Contexts::term_path(kind, &term.path);
-                page("term.html", self.listing(&dir, &term.posts, n, extra))
+                let per_page = self.ctx.config.paginate.max(1);
+                let shown = term.posts.chunks(per_page).nth(n - 1).unwrap_or(&[]);
+                let listing = self.listing(
+                    &dir,
+                    term.posts.len(),
+                    shown,
+                    n,
+                    Some(kind.folder()),
+                    Some(entry),
+                );
+                page("term.html", Ctx::Listing(Box::new(listing)))
             }
             Spec::TermFeed(kind, idx) => {
                 let term = &self.taxonomy(kind).terms[idx];
                 let title = format!("{} - {}", term.name, self.ctx.config.title);
                 self.feed(path.clone(), FeedKind::Atom, &term.posts, &title)
             }
-            Spec::Archives => page("archives.html", self.archives()),
-            Spec::Search => page("search.html", json!({})),
-            Spec::NotFound => page("404.html", json!({})),
+            Spec::Archives => page("archives.html", Ctx::Json(self.archives())),
+            Spec::Search => page("search.html", Ctx::Json(json!({}))),
+            Spec::NotFound => page("404.html", Ctx::Json(json!({}))),
             Spec::Feed(kind) => {
                 let all: Vec<usize> = (0..self.ctx.site.posts.len()).collect();
                 self.feed(path.clone(), kind, &all, &self.ctx.config.title)
@@ -262,15 +323,24 @@ impl Renderer<'_> {
         Plan {
             path,
             template: feeds::template(kind),
-            context,
+            context: Ctx::Json(context),
             fill: Fill::Feed(shown),
         }
     }
 
-    /// Page `n` of a listing of `posts` under `dir` (`` for home, `categories/x/`).
-    fn listing(&self, dir: &str, posts: &[usize], n: usize, mut extra: Map<String, Json>) -> Json {
+    /// Page `n` of a listing of `count` posts under `dir` (`` for home, `categories/x/`),
+    /// showing the posts `shown`.
+    fn listing(
+        &self,
+        dir: &str,
+        count: usize,
+        shown: &[usize],
+        n: usize,
+        kind: Option<&'static str>,
+        term: Option<TermEntry>,
+    ) -> Listing {
         let per_page = self.ctx.config.paginate.max(1);
-        let total = page_count(posts.len(), per_page);
+        let total = page_count(count, per_page);
         let base = &self.ctx.config.base_url;
         let page_url = |k: usize| {
             if k == 1 {
@@ -295,24 +365,18 @@ impl Renderer<'_> {
                 last = k;
             }
         }
-        let chunk = posts.chunks(per_page).nth(n - 1).unwrap_or(&[]);
-        let summaries: Vec<PostSummary> = chunk.iter().map(|&i| self.ctx.summary(i)).collect();
-        let paginator = Paginator {
-            current: n,
-            total,
-            prev_url: (n > 1).then(|| page_url(n - 1)),
-            next_url: (n < total).then(|| page_url(n + 1)),
-            pages: numbers,
-        };
-        extra.insert(
-            "posts".into(),
-            serde_json::to_value(&summaries).unwrap_or_default(),
-        );
-        extra.insert(
-            "paginator".into(),
-            serde_json::to_value(&paginator).unwrap_or_default(),
-        );
-        Json::Object(extra)
+        Listing {
+            kind,
+            term,
+            posts: shown.iter().map(|&i| self.ctx.summary(i)).collect(),
+            paginator: Paginator {
+                current: n,
+                total,
+                prev_url: (n > 1).then(|| page_url(n - 1)),
+                next_url: (n < total).then(|| page_url(n + 1)),
+                pages: numbers,
+            },
+        }
     }
 
     fn archives(&self) -> Json {
@@ -357,7 +421,7 @@ impl Renderer<'_> {
         let site = self.ctx.site;
         let mut key = KeyBuilder::new(self.fingerprint, &plan.path);
         key.bytes(plan.template.as_bytes());
-        key.bytes(&serde_json::to_vec(&plan.context).unwrap_or_default());
+        plan.context.hash_into(&mut key);
         match &plan.fill {
             Fill::None => {}
             Fill::Post(i) => {
@@ -375,13 +439,13 @@ impl Renderer<'_> {
         }
         let mut context = plan.context;
         let base_url = &self.ctx.config.base_url;
+        if let (Fill::Post(i), Ctx::Post(post)) = (&plan.fill, &mut context) {
+            let html = self.body_html(*i)?;
+            post.page.content = super::seo::rebase_root_relative(&html, base_url);
+        }
+        let mut context = context.into_json();
         match &plan.fill {
-            Fill::None => {}
-            Fill::Post(i) => {
-                let html = self.body_html(*i)?;
-                context["page"]["content"] =
-                    super::seo::rebase_root_relative(&html, base_url).into();
-            }
+            Fill::None | Fill::Post(_) => {}
             Fill::Feed(posts) => {
                 let html: Vec<String> = posts
                     .iter()

@@ -217,10 +217,8 @@ const PARTITIONS: usize = 32;
 
 /// Which partition a term's postings are merged in.
 fn partition(term: &TermKey) -> usize {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    term.hash(&mut h);
-    (h.finish() >> 32) as usize % PARTITIONS
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(term) >> 32) as usize % PARTITIONS
 }
 
 /// Builds every index file; see the module docs for the layout. `body(i)` is the body of
@@ -250,6 +248,7 @@ pub(crate) fn build(
                 (split, snippet_text(&docs[i], &text))
             })
             .collect();
+        #[allow(clippy::type_complexity)]
         let mut per_part: Vec<Vec<(u32, Vec<(TermKey, u8, u8)>)>> = (0..PARTITIONS)
             .map(|_| Vec::with_capacity(block.len()))
             .collect();
