@@ -200,8 +200,9 @@ fn hexo_rsshub_page_builds_with_quotes_in_name_and_title() {
         vec!["金融", "财联社", "深度"]
     );
     assert_eq!(texts(&html, ".post-meta .author"), vec!["财联社"]);
+    // the cover is the post's image (the theme shows it once: here the body carries it)
     assert_eq!(
-        attrs(&html, ".cover img", "src"),
+        attrs(&html, "meta[property='og:image']", "content"),
         vec!["https://img.cls.cn/images/20211213/4qrUz9wRf1.jpeg"]
     );
     let body = texts(&html, ".post-body").join("");
