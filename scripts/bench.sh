@@ -8,6 +8,9 @@
 #   WORK=DIR      where sites and outputs go (default /dev/shm/digest-bench: tmpfs, so the
 #                 disk's own write-back does not swamp the tools' time); wiped per N
 #   KEEP_WORK=1   keep WORK (sites, outputs, the Hugo virtualenv) afterwards
+#   HUGO_RELATED=0  build the Hugo post pages without their related-posts list (Hugo's
+#                 .Related over 10,000 posts costs it most of its time; digest's list is
+#                 always built, so the default keeps the two sites equivalent)
 #
 # For each N, scripts/bench/gen_site.py writes N posts in the five shapes digest reads
 # (recombined from content/) and the same posts as Hugo markdown; then, each timed with
@@ -79,13 +82,16 @@ for N in $NS; do
   run "digest-cold" "$DIGEST" build --root "$D"
   run "digest-warm" "$DIGEST" build --root "$D"
   # edit one post: a sentence more in the body of the first Jekyll-style post
-  POST=$(find "$D/content/finews" -type f | sort | head -1)
+  POST=$(find "$D/content/finews" -type f | LC_ALL=C sort | sed -n 1p)
   sed -i 's|</p>|。编辑部补充了一句。</p>|' "$POST"
   run "digest-edit" "$DIGEST" build --root "$D"
   pages=$(find "$D/public" -name '*.html' | wc -l)
   if [ -n "$HUGO" ]; then
     H=$SITE/hugo
     cp -r scripts/bench/hugo/. "$H/"
+    if [ "${HUGO_RELATED:-1}" = 0 ]; then
+      sed -i 's|<aside>.*</aside>||' "$H/layouts/page.html"
+    fi
     run "hugo" "$HUGO" --quiet --ignoreCache --noBuildLock --source "$H" --destination "$H/public"
     hpages=$(find "$H/public" -name '*.html' | wc -l)
   fi

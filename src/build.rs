@@ -246,11 +246,7 @@ fn emit(
     progress: &dyn Progress,
 ) -> Result<RenderStats, Diagnostic> {
     let bodies = |post: &PostMeta| p.store.get(post, Part::Html);
-    let pages = 2 * p.site.posts.len() + p.site.categories.terms.len() + p.site.tags.terms.len();
-    progress.stage(
-        "rendering pages",
-        pages / p.config.paginate.max(1) + pages / 2,
-    );
+    progress.stage("rendering pages", render::page_count_of(&p.site, &p.config));
     let tick = || progress.tick();
     let stats = render::render_site(
         &p.site,

@@ -13,7 +13,7 @@ use tera::Tera;
 use crate::cache::Key;
 use crate::diagnostics::Diagnostic;
 
-pub use pages::{render_site, RenderStats};
+pub use pages::{page_count_of, render_site, RenderStats};
 pub use theme::Theme;
 
 /// One file of the built site.

@@ -179,6 +179,14 @@ pub fn render_site(
     Ok(stats)
 }
 
+/// How many pages and feeds [`render_site`] makes (for a progress bar).
+pub fn page_count_of(site: &Site, config: &Config) -> usize {
+    let per_page = config.paginate.max(1);
+    let terms = site.categories.terms.iter().chain(&site.tags.terms);
+    let term_pages: usize = terms.map(|t| page_count(t.posts.len(), per_page) + 1).sum();
+    site.posts.len() + page_count(site.posts.len(), per_page) + term_pages + 2 + 5
+}
+
 /// How many pages a listing of `count` posts has at `per_page` a page (at least one).
 fn page_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page.max(1)).max(1)
