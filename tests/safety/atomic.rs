@@ -6,7 +6,7 @@ use std::fs;
 
 use crate::common::TestSite;
 
-use super::support::{leftovers, messages, snapshot, Immutable};
+use super::support::{leftovers, messages, snapshot, ReadOnly};
 
 /// A site with enough posts for several pages, built once: the "previous output".
 fn built_site() -> TestSite {
@@ -120,23 +120,19 @@ fn an_output_whose_parent_is_a_file_is_a_clear_error() {
     );
 }
 
-/// A read-only parent folder. Tests run as root, whom permission bits do not stop, so the
-/// parent is made immutable (`chattr +i`), which stops root too. Where chattr is not
-/// available the test says so and checks nothing.
+/// A read-only parent folder (see [`ReadOnly`] for how, as root and as a user).
 #[test]
 fn a_read_only_output_parent_leaves_the_previous_output() {
     let site = built_site();
     let parent = site.root().to_path_buf();
-    let Some(_guard) = Immutable::set(&parent) else {
-        eprintln!("skipped: chattr +i is not available here");
-        return;
-    };
+    let _guard = ReadOnly::set(&parent);
     let text = assert_fails_atomically(&site, "cannot create a temporary output folder");
     assert!(text.contains("public"), "{text}");
 }
 
-/// The last step fails: the previous output cannot be moved aside (it is immutable), so
-/// the new site is thrown away and the old one stays where it was.
+/// The last step fails: the previous output cannot be moved aside (the name it would be
+/// moved to is taken by a folder that is not empty), so the new site is thrown away and the
+/// old one stays where it was.
 #[test]
 fn a_swap_that_fails_leaves_the_previous_output() {
     let site = built_site().file(
@@ -144,11 +140,21 @@ fn a_swap_that_fails_leaves_the_previous_output() {
         "---\ntitle: 新\ndate: 2023-01-01\n---\n新文章\n",
     );
     let public = site.public();
-    let Some(_guard) = Immutable::set(&public) else {
-        eprintln!("skipped: chattr +i is not available here");
-        return;
-    };
-    assert_fails_atomically(&site, "cannot move the previous output aside");
+    let before = snapshot(&public);
+    let taken = site
+        .root()
+        .join(format!(".public.digest-old-{}", std::process::id()));
+    fs::create_dir(&taken).expect("mkdir");
+    fs::write(taken.join("keep"), "not digest's").expect("write");
+    let failure = site.build().expect_err("the build should fail");
+    let text = messages(&failure);
+    assert!(
+        text.contains("cannot move the previous output aside"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&public), before, "previous output changed");
+    assert_eq!(fs::read(taken.join("keep")).expect("read"), b"not digest's");
+    assert_eq!(leftovers(&public), vec![taken]);
 }
 
 /// The successful case, for contrast: a rebuild replaces the output whole and leaves no

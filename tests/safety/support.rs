@@ -60,28 +60,58 @@ pub fn messages(failure: &BuildFailure) -> String {
         .join("\n")
 }
 
-/// `chattr +i` on a path for as long as the guard lives: the one way to make a folder
-/// read-only for root, who ignores permission bits. `None` where chattr is missing or the
-/// file system does not support the flag.
-pub struct Immutable(PathBuf);
+/// A folder made read-only for as long as the guard lives. Permission bits (mode 0555) stop
+/// an ordinary user; root ignores them, so where they do not hold, the folder is made
+/// immutable with `chattr +i`, which stops root too. A machine where neither holds cannot run
+/// these tests, and they fail saying so rather than pass without checking anything.
+pub enum ReadOnly {
+    Mode(PathBuf, u32),
+    Immutable(PathBuf),
+}
 
-impl Immutable {
-    pub fn set(path: &Path) -> Option<Immutable> {
-        let ok = std::process::Command::new("chattr")
+impl ReadOnly {
+    pub fn set(path: &Path) -> ReadOnly {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        let probe = path.join(".digest-write-probe");
+        if std::fs::create_dir(&probe).is_err() {
+            return ReadOnly::Mode(path.to_path_buf(), mode);
+        }
+        // Root: the bits did not hold.
+        std::fs::remove_dir(&probe).expect("remove probe");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let status = std::process::Command::new("chattr")
             .arg("+i")
             .arg(path)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| Immutable(path.to_path_buf()))
+            .status();
+        match status {
+            Ok(s) if s.success() => ReadOnly::Immutable(path.to_path_buf()),
+            other => panic!(
+                "cannot make {} read-only: running as root, and `chattr +i` gave {other:?} \
+                 (install e2fsprogs, or run the tests as an ordinary user)",
+                path.display()
+            ),
+        }
     }
 }
 
-impl Drop for Immutable {
+impl Drop for ReadOnly {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("chattr")
-            .arg("-i")
-            .arg(&self.0)
-            .status();
+        match self {
+            ReadOnly::Mode(path, mode) => {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&*path, std::fs::Permissions::from_mode(*mode));
+            }
+            ReadOnly::Immutable(path) => {
+                let _ = std::process::Command::new("chattr")
+                    .arg("-i")
+                    .arg(&*path)
+                    .status();
+            }
+        }
     }
 }
