@@ -9,7 +9,7 @@
 //! kind), then for each query what a browser fetches to show its first page of results
 //! ([`digest::search::query_cost`]: `meta.json`, the term shards, the doc files of the first
 //! ten results, uncompressed) and the URLs of the first ten results ([`digest::search::search`],
-//! the Rust mirror of search.js). With `--json FILE` the same figures, queries included, are
+//! the Rust mirror of search.js; the JSON also has the first hundred). With `--json FILE` the same figures, queries included, are
 //! also written to FILE as JSON, which `tests/e2e/search-bench.mjs` reads.
 
 use std::path::{Path, PathBuf};
@@ -121,6 +121,7 @@ fn run() -> Result<()> {
             .take(RESULTS_PER_PAGE)
             .map(|h| h.url.as_str())
             .collect();
+        let top100: Vec<&str> = hits.iter().take(100).map(|h| h.url.as_str()).collect();
         rows.push(json!({
             "query": q,
             "hits": cost.hits,
@@ -131,6 +132,7 @@ fn run() -> Result<()> {
             "doc_bytes": cost.doc_bytes,
             "total_bytes": cost.total_bytes(),
             "top": top,
+            "top100": top100,
         }));
     }
     if let Some(path) = json_out {
