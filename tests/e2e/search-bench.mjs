@@ -19,7 +19,8 @@
 //   with the page), then the timer covers `await pagefind.search(q)` and `.data()` of the
 //   first ten results; its first search also loads its WebAssembly and index metadata, as
 //   digest's first query loads meta.json;
-// - bytes: the requests of the browser context (page and workers) between start and stop,
+// - bytes: the requests of the browser context (page and workers) between start and stop
+//   for files under BASE/search/ and BASE/pagefind/ (not the page's favicon, say),
 //   bytes on the wire (Playwright's request.sizes(): headers and bodies; the server does not
 //   gzip, and cached responses count only what was sent), and what the bodies fetched would
 //   be gzipped (zlib level 6, as a gzipping server would send them; Pagefind's files are
@@ -77,9 +78,14 @@ function gzSize(urlPath) {
 function recorder(context) {
   let log = [];
   const pending = new Set();
+  // Only the search's own files: the page's favicon request may fall inside a timed query.
+  const counted = (url) => {
+    const p = new URL(url).pathname;
+    return p !== base + "search/" && (p.startsWith(base + "search/") || p.startsWith(base + "pagefind/"));
+  };
   context.on("request", (r) => {
     pending.add(r);
-    log.push(r);
+    if (counted(r.url())) log.push(r);
   });
   const settle = (r) => pending.delete(r);
   context.on("requestfinished", settle);
