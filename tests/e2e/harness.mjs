@@ -3,6 +3,7 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { chromium } from "playwright-core";
 
 const TYPES = {
@@ -16,8 +17,12 @@ const TYPES = {
   ".svg": "image/svg+xml",
 };
 
-/** Serves `root` under `basePath` (e.g. "/digest/") on a free loopback port. */
-export async function serve(root, basePath = "/") {
+/**
+ * Serves `root` under `basePath` (e.g. "/digest/") on a free loopback port. With
+ * `{ maxAge: SECONDS }` responses carry `Cache-Control: max-age` and an `ETag`, and a
+ * matching `If-None-Match` gets a 304, the way GitHub Pages lets a browser cache a site.
+ */
+export async function serve(root, basePath = "/", { maxAge } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
     let rel = decodeURIComponent(url.pathname);
@@ -39,7 +44,17 @@ export async function serve(root, basePath = "/") {
         res.end(fs.existsSync(page404) ? fs.readFileSync(page404) : "not found");
         return;
       }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+      const headers = { "content-type": TYPES[path.extname(file)] || "application/octet-stream" };
+      if (maxAge !== undefined) {
+        const etag = `"${createHash("sha1").update(data).digest("hex").slice(0, 16)}"`;
+        headers["cache-control"] = `max-age=${maxAge}`;
+        headers.etag = etag;
+        if (req.headers["if-none-match"] === etag) {
+          res.writeHead(304, headers).end();
+          return;
+        }
+      }
+      res.writeHead(200, headers);
       res.end(data);
     });
   });

@@ -86,20 +86,21 @@
   const loadDoc = (meta, id) => fetchOnce('search/d/' + id + '.json?v=' + meta.hash, (r) => r.json());
 
   const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const DIGIT = new Int8Array(128).fill(-1); // character code -> position in DIGITS
+  for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
   const isPair = (t) => { const a = Array.from(t); return a.length === 2 && isCjk(a[0]) && isCjk(a[1]); };
-  // Posting list -> out: id -> [fields, position signature] (OR-ed into what is there).
+  // Posting list -> out: id -> fields | position signature << 4 (OR-ed into what is there).
+  // One small integer a posting, no array: a common pair has a posting in most posts.
   function decode(text, pair, out) {
     const idShift = pair ? 256 : 16;
     let next = 0, v = 0, mul = 1;
     for (let i = 0; i < text.length; i++) {
-      const d = DIGITS.indexOf(text[i]);
+      const c = text.charCodeAt(i), d = c < 128 ? DIGIT[c] : -1;
       if (d < 0) throw new Error('bad postings');
       if (d >= 32) { v += (d - 32) * mul; mul *= 32; continue; }
       v += d * mul;
-      const id = next + Math.floor(v / idShift), e = out.get(id) || [0, 0];
-      e[0] |= v % 16;
-      if (pair) e[1] |= Math.floor(v / 16) % 16;
-      out.set(id, e);
+      const id = next + Math.floor(v / idShift), bits = v % idShift, e = out.get(id);
+      out.set(id, e === undefined ? bits : e | bits);
       next = id + 1; v = 0; mul = 1;
     }
   }
@@ -143,7 +144,7 @@
         let fields = 15, start = 15, ok = true;
         for (let k = 0; k < ms.length && ok; k++) {
           const e = ms[k].get(id);
-          if (!e) ok = false; else { fields &= e[0]; start &= rotateBack(e[1], k); }
+          if (e === undefined) ok = false; else { fields &= e & 15; start &= rotateBack(e >> 4, k); }
         }
         if (!ok || (ms.length > 1 && start === 0)) continue;
         let s = 0;
