@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub cache_warnings: Vec<String>,
     /// Cache files found damaged or stale and rebuilt.
     pub cache_notes: Vec<String>,
+    /// How the search index was made (`None`: search is off).
+    pub search_index: Option<search::IndexMethod>,
 }
 
 /// A failed build: every problem found, sorted by file. The output folder is untouched.
@@ -203,6 +205,7 @@ fn prepare<'a>(
         index.insert(key, source);
     }
     cache.remove_bodies(previous.keys().filter(|k| !index.contains_key(k)).copied());
+    progress.stage("site model", 0);
     let (site, d) = Site::build(posts, &config, drafts);
     diags.extend(d);
     let fail = |mut diags: Vec<Diagnostic>, index| {
@@ -242,9 +245,10 @@ fn prepare<'a>(
 /// over the theme's.
 fn emit(
     p: &Prepared<'_>,
+    cache: &Cache,
     sink: &dyn Sink,
     progress: &dyn Progress,
-) -> Result<RenderStats, Diagnostic> {
+) -> Result<(RenderStats, Option<search::IndexMethod>), Diagnostic> {
     let bodies = |post: &PostMeta| p.store.get(post, Part::Html);
     progress.stage("rendering pages", render::page_count_of(&p.site, &p.config));
     let tick = || progress.tick();
@@ -257,20 +261,29 @@ fn emit(
         sink,
         &tick,
     )?;
+    let mut method = None;
     if p.config.search.enabled {
-        search_index(p, sink)?;
+        progress.stage("search index", 0);
+        method = Some(search_index(p, cache, sink)?);
     }
+    progress.stage("static files", 0);
     for asset in assets_beside_posts(&p.assets, &p.site).iter().rev() {
         sink.put(&asset.path, &asset.path, 0, &asset.bytes)?;
     }
     for (path, bytes) in p.statics.iter().rev().chain(p.theme_statics.iter().rev()) {
         sink.put(path, path, 0, bytes)?;
     }
-    Ok(stats)
+    Ok((stats, method))
 }
 
-/// The search index, rebuilt only when a post it shows changed.
-fn search_index(p: &Prepared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+/// The search index: updated from the last build's (kept in the cache) when few posts
+/// changed, built afresh otherwise; a doc file whose post did not change is taken from the
+/// previous output.
+fn search_index(
+    p: &Prepared<'_>,
+    cache: &Cache,
+    sink: &dyn Sink,
+) -> Result<search::IndexMethod, Diagnostic> {
     let docs: Vec<SearchDoc> = p
         .site
         .posts
@@ -278,24 +291,29 @@ fn search_index(p: &Prepared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         .zip(&p.site.urls)
         .map(|(post, url)| search_doc(post, url, &p.config))
         .collect();
-    let mut key = KeyBuilder::new(p.fingerprint, "search");
-    for (doc, post) in docs.iter().zip(&p.site.posts) {
-        let fields = [&doc.url, &doc.title, &doc.summary];
-        for f in fields {
-            key.bytes(f.as_bytes());
-        }
-        for f in [&doc.date, &doc.date_display] {
-            key.bytes(f.as_deref().unwrap_or("\u{0}").as_bytes());
-        }
-        key.bytes(doc.categories.join("\u{0}").as_bytes());
-        key.bytes(doc.tags.join("\u{0}").as_bytes());
-        key.body(&post.body);
-    }
-    let key = key.finish();
-    if sink.reuse("search", key)? {
-        return Ok(());
-    }
     let with_bodies = p.config.search.include_bodies;
+    // A document's key: its fields and the identity of its body (the key of its source
+    // file), not the templates, so a theme edit leaves the index alone.
+    let keys: Vec<Key> = docs
+        .par_iter()
+        .zip(&p.site.posts)
+        .map(|(doc, post)| {
+            let mut key = KeyBuilder::new(0, "search-doc");
+            for f in [&doc.url, &doc.title, &doc.summary] {
+                key.bytes(f.as_bytes());
+            }
+            for f in [&doc.date, &doc.date_display] {
+                key.bytes(f.as_deref().unwrap_or("\u{0}").as_bytes());
+            }
+            key.bytes(doc.categories.join("\u{0}").as_bytes());
+            key.bytes(doc.tags.join("\u{0}").as_bytes());
+            key.body(&post.body);
+            key.finish()
+        })
+        .collect();
+    let settings = KeyBuilder::new(0, "search")
+        .bytes(&[u8::from(with_bodies)])
+        .finish();
     let body = |i: usize| {
         if with_bodies {
             p.store
@@ -305,10 +323,16 @@ fn search_index(p: &Prepared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
             String::new()
         }
     };
-    for (path, bytes) in search::build_index_with(&docs, &body) {
-        sink.put("search", &path, key, &bytes)?;
+    let previous = cache.load_search_state();
+    let reuse = |path: &str, key: Key| sink.reuse(path, key).unwrap_or(false);
+    let update = search::update_index(&docs, &keys, settings, &body, previous.as_ref(), &reuse);
+    for f in &update.files {
+        sink.put(&f.path, &f.path, f.key, &f.bytes)?;
     }
-    Ok(())
+    if previous.as_ref() != Some(&update.state) {
+        cache.store_search_state(&update.state);
+    }
+    Ok(update.method)
 }
 
 /// Builds the whole site in memory. Pure: no file is read or written, no cache is used.
@@ -316,7 +340,7 @@ pub fn build_in_memory(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Dia
     let cache = Cache::disabled();
     let p = prepare(input.clone(), drafts, &cache, None, &NoProgress).map_err(|e| e.0)?;
     let sink = Collector::default();
-    emit(&p, &sink, &NoProgress).map_err(|e| {
+    emit(&p, &cache, &sink, &NoProgress).map_err(|e| {
         let mut d = p.diagnostics.clone();
         d.push(e);
         d
@@ -401,6 +425,7 @@ pub fn build_with(
     output::check_output_dir(&opts.root, &opts.output).map_err(|d| BuildFailure {
         diagnostics: vec![d],
     })?;
+    progress.stage("loading sources", 0);
     let mut input =
         discover::load(&opts.root).map_err(|diagnostics| BuildFailure { diagnostics })?;
     if let Some(url) = &opts.base_url {
@@ -424,6 +449,7 @@ pub fn build_with(
         }
     };
     if p.sources_changed {
+        progress.stage("saving cache", 0);
         cache.store_sources(&p.sources);
     }
     if opts.strict && !p.diagnostics.is_empty() {
@@ -437,9 +463,10 @@ pub fn build_with(
         BuildFailure { diagnostics }
     };
     let output = output::absolute(&opts.output);
+    progress.stage("reading manifest", 0);
     let writer =
         SiteWriter::begin(&opts.root, &output, cache.load_manifest(&output)).map_err(fail)?;
-    let rendered = emit(&p, &writer, progress).map_err(fail)?;
+    let (rendered, search_index) = emit(&p, &cache, &writer, progress).map_err(fail)?;
     progress.stage("writing", 0);
     let (stats, manifest) = writer.finish().map_err(fail)?;
     if let Some(manifest) = manifest {
@@ -457,5 +484,6 @@ pub fn build_with(
         cache_warnings: cache.warnings(),
         cache_notes: cache.notes(),
         diagnostics: p.diagnostics,
+        search_index,
     })
 }

@@ -96,6 +96,9 @@ struct BuildArgs {
     /// Print only problems, not the closing summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Print how long each stage of the build took.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -273,7 +276,10 @@ fn run_build(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         strict: args.strict,
     };
-    let reporter = Reporter::new(args.quiet);
+    let mut reporter = Reporter::new(args.quiet);
+    if args.timings {
+        reporter = reporter.with_timings();
+    }
     match build_with(&opts, &reporter) {
         Ok(report) => {
             reporter.finished(&report);

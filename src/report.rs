@@ -9,7 +9,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -20,6 +20,8 @@ use crate::build::{BuildFailure, BuildReport, Progress};
 pub struct Reporter {
     quiet: bool,
     bar: Option<Mutex<ProgressBar>>,
+    /// With `--timings`: when each stage began, in order.
+    stages: Option<Mutex<Vec<(String, Instant)>>>,
 }
 
 impl Reporter {
@@ -40,7 +42,31 @@ impl Reporter {
             bar.enable_steady_tick(Duration::from_millis(120));
             Mutex::new(bar)
         });
-        Reporter { quiet, bar }
+        Reporter {
+            quiet,
+            bar,
+            stages: None,
+        }
+    }
+
+    /// Also prints, at the end, how long each stage of the build took: what an editor or a
+    /// CI log needs to see where a slow build spends its time, without a profiler.
+    pub fn with_timings(mut self) -> Self {
+        self.stages = Some(Mutex::new(vec![("starting".to_string(), Instant::now())]));
+        self
+    }
+
+    fn print_timings(&self) {
+        let Some(stages) = &self.stages else { return };
+        let Ok(stages) = stages.lock() else { return };
+        let end = Instant::now();
+        for (i, (name, start)) in stages.iter().enumerate() {
+            let next = stages.get(i + 1).map_or(end, |s| s.1);
+            eprintln!(
+                "timing: {name:<18} {:>8.3} s",
+                next.duration_since(*start).as_secs_f64()
+            );
+        }
     }
 
     /// Whether to draw a progress bar: on a terminal, not quiet, not in CI.
@@ -65,6 +91,7 @@ impl Reporter {
         for w in &report.cache_warnings {
             eprintln!("warning: {w}");
         }
+        self.print_timings();
         if self.quiet {
             return;
         }
@@ -112,6 +139,11 @@ pub fn closing_line(r: &BuildReport) -> String {
 
 impl Progress for Reporter {
     fn stage(&self, name: &str, total: usize) {
+        if let Some(stages) = &self.stages {
+            if let Ok(mut s) = stages.lock() {
+                s.push((name.to_string(), Instant::now()));
+            }
+        }
         if let Some(bar) = &self.bar {
             if let Ok(b) = bar.lock() {
                 b.set_message(name.to_string());

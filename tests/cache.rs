@@ -289,3 +289,219 @@ fn the_disk_build_writes_what_the_pure_build_computes() {
         built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
     assert_eq!(on_disk, in_memory);
 }
+
+/// The search index files of a built site, as `digest::search::search` reads them.
+fn search_files(site: &TestSite) -> Vec<(String, Vec<u8>)> {
+    site.files()
+        .into_iter()
+        .filter(|p| p.starts_with("search/") && !p.ends_with(".html"))
+        .map(|p| {
+            let bytes = site.read_bytes(&p);
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn hits(files: &[(String, Vec<u8>)], query: &str) -> Vec<String> {
+    digest::search::search(files, query)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.url)
+        .collect()
+}
+
+#[test]
+fn an_edit_updates_the_search_index_and_it_answers_like_a_cold_build() {
+    use digest::search::IndexMethod;
+    let site = site();
+    assert_eq!(site.build_ok().search_index, Some(IndexMethod::Full));
+    site.write(
+        "content/p05.md",
+        post(5, "改过的正文，提到独角兽和 Kubernetes。"),
+    );
+    let report = site.build_ok();
+    assert_eq!(report.search_index, Some(IndexMethod::Updated(1)));
+    let updated = search_files(&site);
+    assert_eq!(hits(&updated, "独角兽"), vec!["posts/2022/01/di-5-pian/"]);
+    assert_eq!(hits(&updated, "kube"), vec!["posts/2022/01/di-5-pian/"]);
+
+    let cold = TestSite::new();
+    copy_content(&site, &cold);
+    assert_eq!(cold.build_ok().search_index, Some(IndexMethod::Full));
+    let fresh = search_files(&cold);
+    for q in [
+        "正文",
+        "独角兽",
+        "第5篇",
+        "摘要",
+        "甲",
+        "云计算",
+        "t5",
+        "改过",
+        "无此词",
+    ] {
+        assert_eq!(hits(&updated, q), hits(&fresh, q), "query {q}");
+    }
+
+    // nothing changed: the index is left as it is
+    let before = site.snapshot();
+    assert_eq!(site.build_ok().search_index, Some(IndexMethod::Updated(0)));
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn a_post_older_than_the_others_rebuilds_the_search_index() {
+    use digest::search::IndexMethod;
+    let site = site();
+    site.build_ok();
+    site.write(
+        "content/old.md",
+        "---\ntitle: 旧闻\ndate: 2020-05-01\n---\n很早以前的独角兽。\n",
+    );
+    let report = site.build_ok();
+    assert_eq!(report.search_index, Some(IndexMethod::Full));
+    assert_eq!(
+        hits(&search_files(&site), "独角兽"),
+        vec!["posts/2020/05/jiuwen/"]
+    );
+}
+
+fn copy_content(from: &TestSite, to: &TestSite) {
+    for p in walk_files(&from.root().join("content")) {
+        let rel = p.strip_prefix(from.root()).expect("inside");
+        to.write(&rel.to_string_lossy(), fs::read(&p).expect("read"));
+    }
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Every kind of edit an editor makes, one after another on one site: after each, the
+/// incremental build's output equals a cold build of the same content, file for file
+/// (the search index's term shards aside, whose cuts may differ: there, every query must
+/// answer the same). This is what page keys made of post keys must never get wrong.
+#[test]
+fn after_every_kind_of_edit_the_output_equals_a_cold_build() {
+    let site = site();
+    site.build_ok();
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a title",
+            Box::new(|s| {
+                s.write(
+                    "content/p05.md",
+                    post(5, "正文。").replace("第5篇", "新标题"),
+                )
+            }),
+        ),
+        (
+            "a summary",
+            Box::new(|s| {
+                s.write(
+                    "content/p08.md",
+                    post(8, "正文。").replace("摘要8", "新摘要"),
+                )
+            }),
+        ),
+        (
+            "a category",
+            Box::new(|s| {
+                s.write(
+                    "content/p02.md",
+                    post(2, "正文。").replace("categories: 观察", "categories: 金融"),
+                )
+            }),
+        ),
+        (
+            "a tag",
+            Box::new(|s| {
+                s.write(
+                    "content/p11.md",
+                    post(11, "正文。").replace("[t11]", "[t11, t3]"),
+                )
+            }),
+        ),
+        (
+            "a date",
+            Box::new(|s| {
+                s.write(
+                    "content/p03.md",
+                    post(3, "正文。").replace("2022-01-03", "2022-01-30"),
+                )
+            }),
+        ),
+        (
+            "a body",
+            Box::new(|s| s.write("content/p09.md", post(9, "全新的正文。"))),
+        ),
+        (
+            "a TSV record",
+            Box::new(|s| {
+                s.write(
+                    "content/2022-01-20-batch.tsv",
+                    "甲\t摘要甲\t　　甲的正文。\n丙\t摘要丙\t　　丙的正文。\n",
+                )
+            }),
+        ),
+        ("a deletion", Box::new(|s| s.remove("content/p12.md"))),
+        (
+            "a new post",
+            Box::new(|s| s.write("content/p13.md", post(13, "新文章。"))),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit(&site);
+        site.build_ok();
+        let cold = TestSite::new();
+        copy_content(&site, &cold);
+        cold.build_ok();
+        let (a, b) = (bytes_of(&site), bytes_of(&cold));
+        let outside_shards = |m: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+            m.iter()
+                .filter(|(p, _)| !p.starts_with("search/t/") && p.as_str() != "search/meta.json")
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect()
+        };
+        let (a_pages, b_pages) = (outside_shards(&a), outside_shards(&b));
+        assert_eq!(
+            a_pages.keys().collect::<Vec<_>>(),
+            b_pages.keys().collect::<Vec<_>>(),
+            "after editing {what}: the files differ"
+        );
+        for (path, bytes) in &a_pages {
+            assert!(
+                Some(bytes) == b_pages.get(path),
+                "after editing {what}: {path} differs from a cold build"
+            );
+        }
+        let (updated, fresh) = (search_files(&site), search_files(&cold));
+        for q in [
+            "正文",
+            "新标题",
+            "新摘要",
+            "第3篇",
+            "甲",
+            "丙",
+            "t3",
+            "新文章",
+            "全新",
+        ] {
+            assert_eq!(
+                hits(&updated, q),
+                hits(&fresh, q),
+                "after editing {what}: query {q}"
+            );
+        }
+    }
+}

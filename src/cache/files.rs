@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{join_key, open, seal, split_key, Damage, Key, Kind, Manifest};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::search::IndexState;
 use crate::site::{Body, BodyRef, PostMeta};
 
 /// What one source file gave at the last build: its posts' metadata and its diagnostics.
@@ -226,6 +227,29 @@ impl Cache {
             .collect();
         if let Ok(payload) = serde_json::to_vec(&records) {
             self.write(&path, Kind::Sources, &payload);
+        }
+    }
+
+    fn search_path(&self) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join("search.bin"))
+    }
+
+    /// The search index of the last build, for [`crate::search::update_index`]; `None`
+    /// when there is none or it is damaged.
+    pub fn load_search_state(&self) -> Option<IndexState> {
+        let path = self.search_path()?;
+        let payload = self.read(&path, Kind::Search)?;
+        let state = IndexState::from_bytes(&payload);
+        if state.is_none() {
+            self.note(&path, &Damage::NotACacheFile);
+        }
+        state
+    }
+
+    /// Saves the search index of this build.
+    pub fn store_search_state(&self, state: &IndexState) {
+        if let Some(path) = self.search_path() {
+            self.write(&path, Kind::Search, &state.to_bytes());
         }
     }
 

@@ -9,6 +9,9 @@
 //!   bodies/ab/<key>.bin            one per source file: the body HTML and text of its posts
 //!   pages-<output>.bin             one per output folder: for each file written there, the
 //!                                  key of what it was made from, its hash, size and mtime
+//!   search.bin                     the last search index: each post's key and every term
+//!                                  shard, so an edit updates the index instead of
+//!                                  tokenizing every post again (`search/update.rs`)
 //! ```
 //!
 //! **Keys.** A source file's key is a 128-bit xxh3 hash of the cache format, the digest
@@ -173,6 +176,7 @@ enum Kind {
     Sources = 1,
     Bodies = 2,
     Manifest = 3,
+    Search = 4,
 }
 
 const MAGIC: &[u8; 8] = b"DGSTCACH";

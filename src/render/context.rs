@@ -176,6 +176,8 @@ pub struct Contexts<'a> {
     /// the archives, feeds and its neighbours' related lists, and making a summary means
     /// slugging every category and tag it names.
     summaries: Vec<OnceLock<PostSummary>>,
+    /// Each post's key, made once: see [`Contexts::post_key`].
+    keys: Vec<OnceLock<u128>>,
 }
 
 impl<'a> Contexts<'a> {
@@ -185,6 +187,7 @@ impl<'a> Contexts<'a> {
             site,
             config,
             summaries: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+            keys: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -256,6 +259,35 @@ impl<'a> Contexts<'a> {
             summary: post.summary.clone(),
             image: post.image.clone(),
             author: post.author.clone().or_else(|| self.config.author.clone()),
+        }
+    }
+
+    /// A hash of everything of post `i` that any page shows, its body aside: its summary
+    /// (as listings show it) and the fields only its own page and feeds show. Page keys are
+    /// made of these instead of the contexts themselves, so a page the previous build
+    /// already has is recognised without making its context.
+    pub fn post_key(&self, i: usize) -> u128 {
+        let make = || {
+            let post = &self.site.posts[i];
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            let mut write = |bytes: &[u8]| {
+                h.update(&(bytes.len() as u64).to_le_bytes());
+                h.update(bytes);
+            };
+            write(&serde_json::to_vec(&self.summary(i)).unwrap_or_default());
+            let own = (
+                post.date.map(|d| d.to_rfc3339()),
+                post.updated.map(|d| d.to_rfc3339()),
+                &post.source_url,
+                post.reading_minutes,
+                &post.extra,
+            );
+            write(&serde_json::to_vec(&own).unwrap_or_default());
+            h.digest128()
+        };
+        match self.keys.get(i) {
+            Some(slot) => *slot.get_or_init(make),
+            None => make(),
         }
     }
 

@@ -1,13 +1,14 @@
 //! Every page of the site, rendered in parallel and only when it changed.
 //!
 //! The site's pages are listed first as small [`Spec`]s (home page 3, post 17, the feed of
-//! tag 5, ...). Each spec is then, on any rayon thread: turned into its template context
-//! (cheap: metadata and summaries only), hashed into a key together with the templates,
-//! the settings and the identity of any post body it shows, and offered to the [`Sink`].
-//! Only when the sink cannot reuse the previous build's file for that key is the body
-//! loaded, the template rendered, and the bytes handed over. A post page's context holds
-//! its newer and older links and its related posts, so a post page is rendered again when
-//! a neighbour's title changes, and not otherwise.
+//! tag 5, ...). Each spec is then, on any rayon thread, given a key: the templates and
+//! settings, the page's path, and what its context is made from, which for the many kinds
+//! of page (posts, listings, feeds) is the keys of the posts it shows
+//! ([`Contexts::post_key`]), the identity of any body it shows, and its own few values.
+//! Only when the sink cannot reuse the previous build's file for that key is the context
+//! made, the body loaded and the template rendered. A post page's key holds its newer and
+//! older links and its related posts, so a post page is rendered again when a neighbour's
+//! title changes, and not otherwise.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -134,9 +135,15 @@ pub fn render_site(
     let results: Vec<Result<(bool, bool), Diagnostic>> = specs
         .par_iter()
         .map(|spec| {
-            let plan = r.plan(*spec);
-            let html = plan.path.ends_with(".html");
-            let rendered = r.run(plan, sink);
+            let path = r.path(*spec);
+            let html = path.ends_with(".html");
+            let rendered = r.key(*spec, &path).and_then(|(key, plan)| {
+                if sink.reuse(&path, key)? {
+                    return Ok(false);
+                }
+                let plan = plan.unwrap_or_else(|| r.plan(*spec));
+                r.render(plan, key, sink).map(|()| true)
+            });
             tick();
             rendered.map(|x| (x, html))
         })
@@ -423,28 +430,90 @@ impl Renderer<'_> {
         })
     }
 
-    /// Renders a plan unless the sink reuses the previous build's file; returns whether it
-    /// rendered.
-    fn run(&self, plan: Plan, sink: &dyn Sink) -> Result<bool, Diagnostic> {
+    /// The key of a page: what it is made from, hashed without making its context. The
+    /// many kinds (posts, listings, feeds) hash their posts' keys ([`Contexts::post_key`])
+    /// and whatever else their context holds; the few others hash their context, and hand
+    /// it back so it is not made twice.
+    fn key(&self, spec: Spec, path: &str) -> Result<(Key, Option<Plan>), Diagnostic> {
         let site = self.ctx.site;
-        let mut key = KeyBuilder::new(self.fingerprint, &plan.path);
-        key.bytes(plan.template.as_bytes());
-        plan.context.hash_into(&mut key);
-        match &plan.fill {
-            Fill::None => {}
-            Fill::Post(i) => {
-                key.body(&site.posts[*i].body);
+        let mut key = KeyBuilder::new(self.fingerprint, path);
+        let post = |key: &mut KeyBuilder, i: usize| {
+            key.bytes(&self.ctx.post_key(i).to_le_bytes());
+        };
+        match spec {
+            Spec::Post(i) => {
+                key.bytes(b"post.html");
+                post(&mut key, i);
+                for j in [i.checked_sub(1), Some(i + 1)] {
+                    match j.filter(|&j| j < site.posts.len()) {
+                        Some(j) => key
+                            .bytes(site.posts[j].title.as_bytes())
+                            .bytes(site.urls[j].as_bytes()),
+                        None => key.bytes(b"\0"),
+                    };
+                }
+                let related = site.related.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                key.bytes(&(related.len() as u64).to_le_bytes());
+                for &j in related {
+                    post(&mut key, j);
+                }
+                key.body(&site.posts[i].body);
             }
-            Fill::Feed(posts) => {
-                for &i in posts {
+            Spec::Home(n) => {
+                key.bytes(b"index.html");
+                let count = site.posts.len();
+                let from = (n - 1) * self.ctx.config.paginate.max(1);
+                let shown = from..count.min(from + self.ctx.config.paginate.max(1));
+                key.bytes(&[count as u64, n as u64].map(u64::to_le_bytes).concat());
+                for i in shown {
+                    post(&mut key, i);
+                }
+            }
+            Spec::Term(kind, idx, n) => {
+                key.bytes(b"term.html");
+                let tax = self.taxonomy(kind);
+                let term = &tax.terms[idx];
+                let entry = self.ctx.term(tax, idx, term.posts.len());
+                let _ = serde_json::to_writer(&mut key, &(kind.folder(), entry));
+                let per_page = self.ctx.config.paginate.max(1);
+                let shown = term.posts.chunks(per_page).nth(n - 1).unwrap_or(&[]);
+                key.bytes(
+                    &[term.posts.len() as u64, n as u64]
+                        .map(u64::to_le_bytes)
+                        .concat(),
+                );
+                for &i in shown {
+                    post(&mut key, i);
+                }
+            }
+            Spec::TermFeed(kind, idx) => {
+                let term = &self.taxonomy(kind).terms[idx];
+                key.bytes(feeds::template(FeedKind::Atom).as_bytes());
+                key.bytes(term.name.as_bytes());
+                for &i in term.posts.iter().take(self.ctx.config.feed_limit) {
+                    post(&mut key, i);
                     key.body(&site.posts[i].body);
                 }
             }
+            Spec::Feed(kind) => {
+                key.bytes(feeds::template(kind).as_bytes());
+                for i in (0..site.posts.len()).take(self.ctx.config.feed_limit) {
+                    post(&mut key, i);
+                    key.body(&site.posts[i].body);
+                }
+            }
+            Spec::TaxonomyList(_) | Spec::Archives | Spec::Search | Spec::NotFound => {
+                let plan = self.plan(spec);
+                key.bytes(plan.template.as_bytes());
+                plan.context.hash_into(&mut key);
+                return Ok((key.finish(), Some(plan)));
+            }
         }
-        let key = key.finish();
-        if sink.reuse(&plan.path, key)? {
-            return Ok(false);
-        }
+        Ok((key.finish(), None))
+    }
+
+    /// Renders a plan whose key the sink did not reuse, and puts the file.
+    fn render(&self, plan: Plan, key: Key, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let mut context = plan.context;
         let base_url = &self.ctx.config.base_url;
         if let (Fill::Post(i), Ctx::Post(post)) = (&plan.fill, &mut context) {
@@ -489,7 +558,6 @@ impl Renderer<'_> {
                     format!("cannot render {}: {}", plan.path, error_chain(&e)),
                 )
             })?;
-        sink.put(&plan.path, &plan.path, key, bytes.as_bytes())?;
-        Ok(true)
+        sink.put(&plan.path, &plan.path, key, bytes.as_bytes())
     }
 }

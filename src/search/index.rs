@@ -93,7 +93,7 @@ pub(crate) fn js_cmp(a: &str, b: &str) -> Ordering {
 }
 
 /// Document ids: `order[id]` is the index in `docs` of document `id`.
-fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
+pub(crate) fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
     // (instant, or None when undated; URL; input index): undated first, then oldest first.
     type Key<'a> = (Option<(i64, u32)>, &'a str, usize);
     let mut keys: Vec<Key> = docs
@@ -204,14 +204,6 @@ fn snippet_text(doc: &SearchDoc, body: &str) -> String {
     out
 }
 
-/// 64-bit FNV-1a, enough to tell one build's index from another's.
-fn fnv1a(hash: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        *hash ^= u64::from(b);
-        *hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
 /// Term postings are merged in this many partitions (by term hash), in parallel.
 const PARTITIONS: usize = 32;
 
@@ -221,14 +213,49 @@ fn partition(term: &TermKey) -> usize {
     (rustc_hash::FxBuildHasher.hash_one(term) >> 32) as usize % PARTITIONS
 }
 
-/// Builds every index file; see the module docs for the layout. `body(i)` is the body of
-/// `docs[i]`.
-pub(crate) fn build(
-    docs: &[SearchDoc],
-    body: &(dyn Fn(usize) -> String + Sync),
-) -> Vec<(String, Vec<u8>)> {
-    let order = id_order(docs);
+/// The term shards of an index. `firsts[n]` is the boundary of shard `n`: every term it
+/// holds sorts at or after it and before `firsts[n + 1]`. A fresh index's boundary is its
+/// shard's first term; an updated one may keep a boundary whose term has gone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Shards {
+    /// Boundaries, in order.
+    pub(crate) firsts: Vec<String>,
+    /// The shard files' text, `term postings` lines.
+    pub(crate) texts: Vec<String>,
+}
 
+/// One posting: document id, field bits, position signature.
+pub(crate) type Posting = (u32, u8, u8);
+
+/// A document's terms for an update: its id, each term with its field bits and position
+/// signature, and its snippet.
+pub(crate) type DocTerms = (u32, Vec<(String, u8, u8)>, String);
+
+/// The terms of documents `ids` (tokenized in parallel), for an update of the index.
+pub(crate) fn terms_of(
+    docs: &[SearchDoc],
+    ids: &[(u32, usize)],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<DocTerms> {
+    ids.par_iter()
+        .map(|&(id, i)| {
+            let text = body(i);
+            let terms = doc_terms(&docs[i], &text)
+                .into_iter()
+                .map(|(t, f, s)| (t.into_string(), f, s))
+                .collect();
+            (id, terms, snippet_text(&docs[i], &text))
+        })
+        .collect()
+}
+
+/// Tokenizes every document and cuts the merged postings into shards; returns them with
+/// each document's snippet, by id. `order[id]` is the index in `docs` of document `id`.
+fn build_shards(
+    docs: &[SearchDoc],
+    order: &[usize],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> (Shards, Vec<String>) {
     // Tokenize in parallel a block at a time (bodies are loaded per block), then merge in
     // id order, each partition of the terms on its own thread: postings come out ascending
     // and memory stays bounded by one block's term lists.
@@ -279,61 +306,98 @@ pub(crate) fn build(
         .map(|(k, w)| (k.into_string(), w))
         .collect();
     terms.par_sort_by_cached_key(|(t, _)| t.encode_utf16().collect::<Vec<u16>>());
+    let lines = terms
+        .iter()
+        .filter(|(term, _)| !term.contains([' ', '\n'])) // cannot happen: they separate terms
+        .map(|(term, w)| (term.as_str(), w.as_str()));
+    (cut_shards(lines), snippets)
+}
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
+/// Cuts sorted `(term, postings)` lines into shards of about [`SHARD_TARGET_BYTES`].
+pub(crate) fn cut_shards<'a>(lines: impl Iterator<Item = (&'a str, &'a str)>) -> Shards {
+    let mut out = Shards::default();
     let mut shard = String::new();
-    for (term, writer) in &terms {
-        if term.contains([' ', '\n']) {
-            continue; // cannot happen: spaces and newlines separate terms
-        }
-        let entry_len = term.len() + 1 + writer.as_str().len() + 1;
+    for (term, postings) in lines {
+        let entry_len = term.len() + 1 + postings.len() + 1;
         if !shard.is_empty() && shard.len() + entry_len > SHARD_TARGET_BYTES {
-            files.push((
-                shard_path(firsts.len() - 1),
-                std::mem::take(&mut shard).into_bytes(),
-            ));
+            out.texts.push(std::mem::take(&mut shard));
         }
         if shard.is_empty() {
-            firsts.push(term.clone());
+            out.firsts.push(term.to_string());
         }
         shard.push_str(term);
         shard.push(' ');
-        shard.push_str(writer.as_str());
+        shard.push_str(postings);
         shard.push('\n');
     }
     if !shard.is_empty() {
-        files.push((shard_path(firsts.len() - 1), shard.into_bytes()));
+        out.texts.push(shard);
     }
+    out
+}
 
-    for (id, &i) in order.iter().enumerate() {
-        let doc = &docs[i];
-        let file = DocFile {
-            u: doc.url.clone(),
-            t: doc.title.clone(),
-            dt: doc.date.clone(),
-            d: doc.date_display.clone(),
-            c: doc.categories.clone(),
-            x: std::mem::take(&mut snippets[id]),
-        };
-        files.push((doc_path(id as u32), to_json(&file)));
-    }
+/// The doc file of one document.
+pub(crate) fn doc_file(doc: &SearchDoc, snippet: String) -> Vec<u8> {
+    to_json(&DocFile {
+        u: doc.url.clone(),
+        t: doc.title.clone(),
+        dt: doc.date.clone(),
+        d: doc.date_display.clone(),
+        c: doc.categories.clone(),
+        x: snippet,
+    })
+}
 
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for (path, bytes) in &files {
-        fnv1a(&mut hash, path.as_bytes());
-        fnv1a(&mut hash, &[0]);
-        fnv1a(&mut hash, bytes);
+/// The snippet of `doc` from its body text.
+pub(crate) fn snippet_of(doc: &SearchDoc, body: &str) -> String {
+    snippet_text(doc, body)
+}
+
+/// `search/meta.json` for these shards and documents. Its hash covers every shard's text
+/// and every document's key (which changes whenever its doc file does), so it changes
+/// exactly when some index file does, however the index was made.
+pub(crate) fn meta_file(shards: &Shards, doc_keys: &[u128]) -> Vec<u8> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&FORMAT_VERSION.to_le_bytes());
+    for (first, text) in shards.firsts.iter().zip(&shards.texts) {
+        h.update(&(first.len() as u64).to_le_bytes());
+        h.update(first.as_bytes());
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
     }
-    let meta = Meta {
+    for key in doc_keys {
+        h.update(&key.to_le_bytes());
+    }
+    to_json(&Meta {
         version: FORMAT_VERSION,
-        hash: format!("{hash:016x}"),
-        docs: order.len() as u32,
-        shards: firsts.join(" "),
-    };
-    files.push((META_PATH.to_string(), to_json(&meta)));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+        hash: format!("{:016x}", h.digest()),
+        docs: doc_keys.len() as u32,
+        shards: shards.firsts.join(" "),
+    })
+}
+
+/// A whole index, built from scratch: the shards, and each document's id order and doc file.
+pub(crate) struct FullIndex {
+    /// The term shards.
+    pub(crate) shards: Shards,
+    /// The doc files, by id.
+    pub(crate) doc_files: Vec<Vec<u8>>,
+}
+
+/// Builds the whole index; see the module docs for the layout. `order` is [`id_order`] of
+/// `docs`; `body(i)` is the body of `docs[i]`.
+pub(crate) fn build(
+    docs: &[SearchDoc],
+    order: &[usize],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> FullIndex {
+    let (shards, snippets) = build_shards(docs, order, body);
+    let doc_files = order
+        .par_iter()
+        .zip(snippets)
+        .map(|(&i, snippet)| doc_file(&docs[i], snippet))
+        .collect();
+    FullIndex { shards, doc_files }
 }
 
 /// A value as compact JSON; the index types hold only strings, numbers and lists, which

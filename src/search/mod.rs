@@ -21,11 +21,16 @@ mod index;
 mod postings;
 mod query;
 mod tokenize;
+mod update;
+
+pub use update::IndexState;
 
 #[cfg(test)]
 mod testgen;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod update_tests;
 
 /// One post as search sees it: plain text only, no HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,16 +57,169 @@ pub struct SearchDoc {
 /// `search/t/N.txt`, `search/d/ID.json`), sorted by path. The same posts in any order give
 /// byte-identical files, so rebuilding an unchanged site changes nothing.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    index::build(docs, &|i| docs[i].body.clone())
+    let keys: Vec<u128> = docs.iter().map(doc_key).collect();
+    let mut files: Vec<(String, Vec<u8>)> =
+        update_index(docs, &keys, 0, &|i| docs[i].body.clone(), None, &|_, _| {
+            false
+        })
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
 }
 
-/// [`build_index`] for docs whose `body` is left empty and given by `body(i)` instead, read
-/// a block of posts at a time: the build keeps post bodies out of memory until needed.
-pub fn build_index_with(
+/// A key for a document that holds its body: a hash of every field.
+pub fn doc_key(doc: &SearchDoc) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let fields = [&doc.url, &doc.title, &doc.summary, &doc.body];
+    for f in fields {
+        h.update(&(f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    for f in [&doc.date, &doc.date_display] {
+        let f = f.as_deref().unwrap_or("\u{0}");
+        h.update(&(f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    for list in [&doc.categories, &doc.tags] {
+        h.update(&(list.len() as u64).to_le_bytes());
+        for f in list {
+            h.update(&(f.len() as u64).to_le_bytes());
+            h.update(f.as_bytes());
+        }
+    }
+    h.digest128()
+}
+
+/// One index file to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFile {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// What the file was made from: a doc file's document key; for the other files a hash
+    /// of their bytes.
+    pub key: u128,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
+
+/// How [`update_index`] made the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexMethod {
+    /// Every post tokenized.
+    Full,
+    /// The previous index updated; this many posts tokenized.
+    Updated(usize),
+}
+
+/// What [`update_index`] gives: the files to write, and what to remember for next time.
+#[derive(Debug, Clone)]
+pub struct IndexUpdate {
+    /// The index files to write. Doc files that `reuse` took from the previous build are
+    /// not among them.
+    pub files: Vec<IndexFile>,
+    /// The state to hand to the next build's [`update_index`].
+    pub state: IndexState,
+    /// Whether the index was updated or built afresh.
+    pub method: IndexMethod,
+}
+
+/// Builds the index, or updates `previous` when only a few posts changed (see `update.rs`
+/// for when that is possible). `keys[i]` must change whenever anything of `docs[i]` does,
+/// its body included (the build hashes the body's source; [`doc_key`] hashes everything);
+/// `settings` covers whatever else decides the index (whether bodies are indexed).
+/// `body(i)` gives the body of `docs[i]`, and is called only for the posts tokenized.
+/// `reuse(path, key)` is asked, for each unchanged document, whether its doc file can be
+/// taken from the previous output as it is; when it says no, the file is made again.
+pub fn update_index(
     docs: &[SearchDoc],
+    keys: &[u128],
+    settings: u128,
     body: &(dyn Fn(usize) -> String + Sync),
-) -> Vec<(String, Vec<u8>)> {
-    index::build(docs, body)
+    previous: Option<&IndexState>,
+    reuse: &(dyn Fn(&str, u128) -> bool + Sync),
+) -> IndexUpdate {
+    use rayon::prelude::*;
+    let order = index::id_order(docs);
+    let ids: Vec<(&str, u128)> = order
+        .iter()
+        .map(|&i| (docs[i].url.as_str(), keys[i]))
+        .collect();
+    let updated = previous.and_then(|prev| {
+        let plan = update::plan(prev, settings, &ids, &order)?;
+        let (shards, snippets) = update::apply(&prev.shards, &plan, docs, body).ok()?;
+        Some((shards, snippets, plan.tokenize.len()))
+    });
+    let (shards, doc_files, method) = match updated {
+        Some((shards, snippets, n)) => {
+            let mut fresh: Vec<Option<String>> = vec![None; order.len()];
+            for (id, snippet) in snippets {
+                fresh[id as usize] = Some(snippet);
+            }
+            let doc_files: Vec<Option<Vec<u8>>> = fresh
+                .into_par_iter()
+                .enumerate()
+                .map(|(id, snippet)| {
+                    let i = order[id];
+                    match snippet {
+                        Some(s) => Some(index::doc_file(&docs[i], s)),
+                        None if reuse(&index::doc_path(id as u32), keys[i]) => None,
+                        None => Some(index::doc_file(
+                            &docs[i],
+                            index::snippet_of(&docs[i], &body(i)),
+                        )),
+                    }
+                })
+                .collect();
+            (shards, doc_files, IndexMethod::Updated(n))
+        }
+        None => {
+            let full = index::build(docs, &order, body);
+            let files = full.doc_files.into_iter().map(Some).collect();
+            (full.shards, files, IndexMethod::Full)
+        }
+    };
+    let key_of = |bytes: &[u8]| u128::from(cache_hash(bytes));
+    let mut files = Vec::with_capacity(shards.texts.len() + doc_files.len() + 1);
+    let id_keys: Vec<u128> = ids.iter().map(|d| d.1).collect();
+    let meta = index::meta_file(&shards, &id_keys);
+    files.push(IndexFile {
+        path: index::META_PATH.to_string(),
+        key: key_of(&meta),
+        bytes: meta,
+    });
+    for (n, text) in shards.texts.iter().enumerate() {
+        files.push(IndexFile {
+            path: index::shard_path(n),
+            key: key_of(text.as_bytes()),
+            bytes: text.as_bytes().to_vec(),
+        });
+    }
+    for (id, bytes) in doc_files.into_iter().enumerate() {
+        if let Some(bytes) = bytes {
+            files.push(IndexFile {
+                path: index::doc_path(id as u32),
+                key: id_keys[id],
+                bytes,
+            });
+        }
+    }
+    let state = IndexState {
+        settings,
+        docs: ids.iter().map(|&(u, k)| (u.to_string(), k)).collect(),
+        shards,
+    };
+    IndexUpdate {
+        files,
+        state,
+        method,
+    }
+}
+
+fn cache_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// How many results search.js shows at first (and adds per "more" click); [`query_cost`]
