@@ -323,15 +323,30 @@ fn search_index(
             String::new()
         }
     };
-    let previous = cache.load_search_state();
+    let head = cache.load_search_head();
+    if let Some(files) = head
+        .as_ref()
+        .and_then(|h| h.unchanged_files(settings, &search::index_ids(&docs, &keys)))
+    {
+        // nothing changed: take every file from the previous output, shards unread
+        let mut all = true;
+        for (path, key) in files {
+            all &= sink.reuse(&path, key)?;
+        }
+        if all {
+            return Ok(search::IndexMethod::Updated(0));
+        }
+    }
+    let previous = head.clone().and_then(|h| cache.load_search_state(h));
     let reuse = |path: &str, key: Key| sink.reuse(path, key).unwrap_or(false);
     let update = search::update_index(&docs, &keys, settings, &body, previous.as_ref(), &reuse);
+    for (path, key, bytes) in update.shard_files() {
+        sink.put(&path, &path, key, bytes)?;
+    }
     for f in &update.files {
         sink.put(&f.path, &f.path, f.key, &f.bytes)?;
     }
-    if previous.as_ref() != Some(&update.state) {
-        cache.store_search_state(&update.state);
-    }
+    cache.store_search_state(&update.state, head.as_ref());
     Ok(update.method)
 }
 

@@ -4,15 +4,16 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::{join_key, open, seal, split_key, Damage, Key, Kind, Manifest};
+use super::{header, join_key, open, seal, split_key, Damage, Key, Kind, Manifest};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::search::IndexState;
+use crate::search::{IndexHead, IndexState};
 use crate::site::{Body, BodyRef, PostMeta};
 
 /// What one source file gave at the last build: its posts' metadata and its diagnostics.
@@ -101,9 +102,26 @@ impl Cache {
 
     /// Reads a cache file; a missing file is `None` quietly, a damaged one with a note.
     fn read(&self, path: &Path, kind: Kind) -> Option<Vec<u8>> {
+        self.read_with(path, kind, |payload| Some(payload.to_vec()))
+    }
+
+    /// Reads a cache file and hands its payload to `parse` without copying it (the search
+    /// index's file is tens of MB); a payload `parse` refuses is noted as damaged.
+    fn read_with<T>(
+        &self,
+        path: &Path,
+        kind: Kind,
+        parse: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Option<T> {
         let bytes = fs::read(path).ok()?;
         match open(kind, &bytes) {
-            Ok(payload) => Some(payload.to_vec()),
+            Ok(payload) => {
+                let parsed = parse(payload);
+                if parsed.is_none() {
+                    self.note(path, &Damage::NotACacheFile);
+                }
+                parsed
+            }
             Err(d) => {
                 self.note(path, &d);
                 None
@@ -111,17 +129,52 @@ impl Cache {
         }
     }
 
+    /// Writes a cache file whose payload `emit` writes, without holding it in memory:
+    /// `emit` runs twice, once to count and checksum the payload for the header, once
+    /// into the file.
+    fn write_streamed(
+        &self,
+        path: &Path,
+        kind: Kind,
+        emit: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+    ) -> bool {
+        let mut sum = HashingWriter::default();
+        if emit(&mut sum).is_err() {
+            return false;
+        }
+        self.write_result(
+            path,
+            (|| {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let mut file = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+                file.write_all(&header(kind, sum.len, sum.hash.digest()))?;
+                emit(&mut file)?;
+                file.flush()
+            })(),
+        )
+    }
+
     /// Writes a cache file; returns whether it was written.
     fn write(&self, path: &Path, kind: Kind, payload: &[u8]) -> bool {
         if !self.writable.load(Ordering::Relaxed) {
             return false;
         }
-        let result = (|| {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            fs::write(path, seal(kind, payload))
-        })();
+        self.write_result(
+            path,
+            (|| {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(path, seal(kind, payload))
+            })(),
+        )
+    }
+
+    /// Turns the outcome of a write into the return value and, for the first failure, a
+    /// warning (later writes are then skipped).
+    fn write_result(&self, path: &Path, result: std::io::Result<()>) -> bool {
         match result {
             Ok(()) => true,
             Err(e) => {
@@ -230,26 +283,44 @@ impl Cache {
         }
     }
 
-    fn search_path(&self) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join("search.bin"))
+    fn search_paths(&self) -> Option<(PathBuf, PathBuf)> {
+        let dir = self.dir.as_ref()?;
+        Some((dir.join("search.bin"), dir.join("search-shards.bin")))
     }
 
-    /// The search index of the last build, for [`crate::search::update_index`]; `None`
-    /// when there is none or it is damaged.
-    pub fn load_search_state(&self) -> Option<IndexState> {
-        let path = self.search_path()?;
-        let payload = self.read(&path, Kind::Search)?;
-        let state = IndexState::from_bytes(&payload);
-        if state.is_none() {
-            self.note(&path, &Damage::NotACacheFile);
+    /// The head of the last build's search index: enough to see that nothing changed.
+    pub fn load_search_head(&self) -> Option<IndexHead> {
+        let (head, _) = self.search_paths()?;
+        self.read_with(&head, Kind::Search, IndexHead::from_bytes)
+    }
+
+    /// The last build's search index, shards included, for
+    /// [`crate::search::update_index`]; `None` when there is none or it is damaged.
+    pub fn load_search_state(&self, head: IndexHead) -> Option<IndexState> {
+        let (_, shards) = self.search_paths()?;
+        self.read_with(&shards, Kind::SearchShards, |bytes| {
+            IndexState::from_parts(head, bytes)
+        })
+    }
+
+    /// Saves this build's search index (the shards only when they changed).
+    pub fn store_search_state(&self, state: &IndexState, previous: Option<&IndexHead>) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
         }
-        state
-    }
-
-    /// Saves the search index of this build.
-    pub fn store_search_state(&self, state: &IndexState) {
-        if let Some(path) = self.search_path() {
-            self.write(&path, Kind::Search, &state.to_bytes());
+        let Some((head, shards)) = self.search_paths() else {
+            return;
+        };
+        let same_shards = previous.is_some_and(|p| {
+            p.shard_keys == state.head().shard_keys && p.firsts == state.head().firsts
+        });
+        if !same_shards
+            && !self.write_streamed(&shards, Kind::SearchShards, &|w| state.write_shards(w))
+        {
+            return;
+        }
+        if previous != Some(state.head()) {
+            self.write(&head, Kind::Search, &state.head().to_bytes());
         }
     }
 
@@ -443,5 +514,24 @@ impl<'a> BodyStore<'a> {
         let body = pick(&bodies);
         self.keep(key, bodies);
         body
+    }
+}
+
+/// Counts and checksums what is written to it, for [`Cache::write_streamed`]'s header.
+#[derive(Default)]
+struct HashingWriter {
+    hash: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hash.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

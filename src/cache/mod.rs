@@ -9,9 +9,11 @@
 //!   bodies/ab/<key>.bin            one per source file: the body HTML and text of its posts
 //!   pages-<output>.bin             one per output folder: for each file written there, the
 //!                                  key of what it was made from, its hash, size and mtime
-//!   search.bin                     the last search index: each post's key and every term
-//!                                  shard, so an edit updates the index instead of
-//!                                  tokenizing every post again (`search/update.rs`)
+//!   search.bin                     the last search index's head: each post's key, each
+//!                                  shard's boundary and key (a build that changed nothing
+//!                                  reads only this)
+//!   search-shards.bin              its term shards, so an edit updates the index instead
+//!                                  of tokenizing every post again (`search/update.rs`)
 //! ```
 //!
 //! **Keys.** A source file's key is a 128-bit xxh3 hash of the cache format, the digest
@@ -177,22 +179,29 @@ enum Kind {
     Bodies = 2,
     Manifest = 3,
     Search = 4,
+    SearchShards = 5,
 }
 
 const MAGIC: &[u8; 8] = b"DGSTCACH";
 
 /// Wraps a payload in the header every cache file starts with.
 fn seal(kind: Kind, payload: &[u8]) -> Vec<u8> {
+    let mut out = header(kind, payload.len() as u64, content_hash(payload));
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The header of a cache file whose payload is `len` bytes with checksum `sum`.
+fn header(kind: Kind, len: u64, sum: u64) -> Vec<u8> {
     let version = env!("CARGO_PKG_VERSION").as_bytes();
-    let mut out = Vec::with_capacity(payload.len() + 64);
+    let mut out = Vec::with_capacity(64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.push(version.len() as u8);
     out.extend_from_slice(version);
     out.push(kind as u8);
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&content_hash(payload).to_le_bytes());
-    out.extend_from_slice(payload);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&sum.to_le_bytes());
     out
 }
 

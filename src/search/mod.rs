@@ -23,7 +23,7 @@ mod query;
 mod tokenize;
 mod update;
 
-pub use update::IndexState;
+pub use update::{IndexHead, IndexState};
 
 #[cfg(test)]
 mod testgen;
@@ -58,14 +58,14 @@ pub struct SearchDoc {
 /// byte-identical files, so rebuilding an unchanged site changes nothing.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let keys: Vec<u128> = docs.iter().map(doc_key).collect();
-    let mut files: Vec<(String, Vec<u8>)> =
-        update_index(docs, &keys, 0, &|i| docs[i].body.clone(), None, &|_, _| {
-            false
-        })
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
+    let update = update_index(docs, &keys, 0, &|i| docs[i].body.clone(), None, &|_, _| {
+        false
+    });
+    let mut files: Vec<(String, Vec<u8>)> = update
+        .shard_files()
+        .map(|(path, _, bytes)| (path, bytes.to_vec()))
         .collect();
+    files.extend(update.files.into_iter().map(|f| (f.path, f.bytes)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -117,13 +117,36 @@ pub enum IndexMethod {
 /// What [`update_index`] gives: the files to write, and what to remember for next time.
 #[derive(Debug, Clone)]
 pub struct IndexUpdate {
-    /// The index files to write. Doc files that `reuse` took from the previous build are
-    /// not among them.
+    /// The index files to write but the term shards (see [`IndexUpdate::shard_files`]):
+    /// `meta.json` and the doc files. Doc files that `reuse` took from the previous build
+    /// are not among them.
     pub files: Vec<IndexFile>,
     /// The state to hand to the next build's [`update_index`].
     pub state: IndexState,
     /// Whether the index was updated or built afresh.
     pub method: IndexMethod,
+}
+
+impl IndexUpdate {
+    /// The term shard files to write: path, key (a hash of the bytes) and bytes, borrowed
+    /// from [`IndexUpdate::state`] so a big index is not held twice.
+    pub fn shard_files(&self) -> impl Iterator<Item = (String, u128, &[u8])> + '_ {
+        self.state
+            .shards
+            .texts
+            .iter()
+            .enumerate()
+            .zip(&self.state.head.shard_keys)
+            .map(|((n, text), &key)| (index::shard_path(n), key, text.as_bytes()))
+    }
+}
+
+/// The documents' `(url, key)` in id order, for [`IndexHead::unchanged_files`].
+pub fn index_ids<'a>(docs: &'a [SearchDoc], keys: &[u128]) -> Vec<(&'a str, u128)> {
+    index::id_order(docs)
+        .into_iter()
+        .map(|i| (docs[i].url.as_str(), keys[i]))
+        .collect()
 }
 
 /// Builds the index, or updates `previous` when only a few posts changed (see `update.rs`
@@ -181,8 +204,8 @@ pub fn update_index(
             (full.shards, files, IndexMethod::Full)
         }
     };
-    let key_of = |bytes: &[u8]| u128::from(cache_hash(bytes));
-    let mut files = Vec::with_capacity(shards.texts.len() + doc_files.len() + 1);
+    let key_of = update::file_key;
+    let mut files = Vec::with_capacity(doc_files.len() + 1);
     let id_keys: Vec<u128> = ids.iter().map(|d| d.1).collect();
     let meta = index::meta_file(&shards, &id_keys);
     files.push(IndexFile {
@@ -190,13 +213,6 @@ pub fn update_index(
         key: key_of(&meta),
         bytes: meta,
     });
-    for (n, text) in shards.texts.iter().enumerate() {
-        files.push(IndexFile {
-            path: index::shard_path(n),
-            key: key_of(text.as_bytes()),
-            bytes: text.as_bytes().to_vec(),
-        });
-    }
     for (id, bytes) in doc_files.into_iter().enumerate() {
         if let Some(bytes) = bytes {
             files.push(IndexFile {
@@ -206,20 +222,18 @@ pub fn update_index(
             });
         }
     }
-    let state = IndexState {
+    let meta_key = files[0].key;
+    let state = IndexState::new(
         settings,
-        docs: ids.iter().map(|&(u, k)| (u.to_string(), k)).collect(),
+        ids.iter().map(|&(u, k)| (u.to_string(), k)).collect(),
+        meta_key,
         shards,
-    };
+    );
     IndexUpdate {
         files,
         state,
         method,
     }
-}
-
-fn cache_hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// How many results search.js shows at first (and adds per "more" click); [`query_cost`]

@@ -25,60 +25,143 @@ use super::index::{cut_shards, js_cmp, terms_of, Posting, Shards, SHARD_TARGET_B
 
 /// A term and the postings to add to its list.
 type Addition = (String, Vec<Posting>);
-use super::postings::{decode, PostingWriter};
+use super::postings::{decode, decode_while, PostingWriter};
 use super::tokenize::is_pair;
 use super::SearchDoc;
 
-/// What a build remembers of its index so that the next build can update it.
+/// What a build remembers of its index so that the next build can update it: a small
+/// head, and the shards.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexState {
-    /// What every document key depends on besides the document (see [`super::update_index`]).
-    pub(crate) settings: u128,
-    /// Documents in id order: URL and key.
-    pub(crate) docs: Vec<(String, u128)>,
+    /// Everything but the shards' text.
+    pub(crate) head: IndexHead,
     /// The term shards.
     pub(crate) shards: Shards,
 }
 
-/// Tag of the serialized form, bumped when it changes.
-const STATE_FORMAT: u32 = 1;
+/// The small part of an [`IndexState`]: enough to tell that nothing changed and to take
+/// every index file from the previous output without reading the shards (tens of MB).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexHead {
+    /// What every document key depends on besides the document (see [`super::update_index`]).
+    pub(crate) settings: u128,
+    /// Documents in id order: URL and key.
+    pub(crate) docs: Vec<(String, u128)>,
+    /// The key of `meta.json` (a hash of its bytes).
+    pub(crate) meta_key: u128,
+    /// Each shard's boundary (see [`Shards::firsts`]).
+    pub(crate) firsts: Vec<String>,
+    /// Each shard's key (a hash of its text), also what the shards are checked against
+    /// when read back.
+    pub(crate) shard_keys: Vec<u128>,
+}
+
+/// Tag of the serialized forms, bumped when they change.
+const STATE_FORMAT: u32 = 2;
+
+/// The key of a shard or `meta.json`: a hash of its bytes.
+pub(crate) fn file_key(bytes: &[u8]) -> u128 {
+    u128::from(xxhash_rust::xxh3::xxh3_64(bytes))
+}
 
 impl IndexState {
-    /// Number of documents in the index.
-    pub fn docs(&self) -> usize {
-        self.docs.len()
+    /// The state of an index of these shards, documents and `meta.json` key.
+    pub(crate) fn new(
+        settings: u128,
+        docs: Vec<(String, u128)>,
+        meta_key: u128,
+        shards: Shards,
+    ) -> Self {
+        IndexState {
+            head: IndexHead {
+                settings,
+                docs,
+                meta_key,
+                firsts: shards.firsts.clone(),
+                shard_keys: shards
+                    .texts
+                    .iter()
+                    .map(|t| file_key(t.as_bytes()))
+                    .collect(),
+            },
+            shards,
+        }
     }
 
-    /// A compact binary form: the state of a 10,000-post index is about as big as its
-    /// shards (tens of MB), and JSON would cost more time to read than the update saves.
+    /// The head, to save apart from the shards.
+    pub fn head(&self) -> &IndexHead {
+        &self.head
+    }
+
+    /// Writes the shards' text (the part [`IndexHead`] leaves out) to `w` piece by piece,
+    /// so the build cache can save it without a second copy in memory.
+    pub fn write_shards(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(&STATE_FORMAT.to_le_bytes())?;
+        put_len(w, self.shards.texts.len())?;
+        for text in &self.shards.texts {
+            put_str(w, text)?;
+        }
+        Ok(())
+    }
+
+    /// The state from its head and the bytes [`IndexState::write_shards`] wrote; `None`
+    /// when they are not of the same index.
+    pub fn from_parts(head: IndexHead, shards: &[u8]) -> Option<IndexState> {
+        let mut r = Reader(shards);
+        if r.u32()? != STATE_FORMAT {
+            return None;
+        }
+        let n = r.len()?;
+        if n != head.shard_keys.len() || n != head.firsts.len() {
+            return None;
+        }
+        let mut texts = Vec::with_capacity(n);
+        for key in &head.shard_keys {
+            let text = r.str()?;
+            if file_key(text.as_bytes()) != *key {
+                return None;
+            }
+            texts.push(text);
+        }
+        if !r.0.is_empty() {
+            return None;
+        }
+        let firsts = head.firsts.clone();
+        Some(IndexState {
+            head,
+            shards: Shards { firsts, texts },
+        })
+    }
+}
+
+impl IndexHead {
+    /// A compact binary form (10,000 documents: about 1 MB).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let size: usize = self.shards.texts.iter().map(String::len).sum::<usize>()
-            + self.shards.firsts.iter().map(String::len).sum::<usize>()
-            + self.docs.iter().map(|d| d.0.len() + 24).sum::<usize>()
-            + 64;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&STATE_FORMAT.to_le_bytes());
-        out.extend_from_slice(&self.settings.to_le_bytes());
-        put_len(&mut out, self.docs.len());
+        let mut w = Vec::new();
+        w.extend_from_slice(&STATE_FORMAT.to_le_bytes());
+        w.extend_from_slice(&self.settings.to_le_bytes());
+        w.extend_from_slice(&self.meta_key.to_le_bytes());
+        let _ = put_len(&mut w, self.docs.len()); // writing to a Vec cannot fail
         for (url, key) in &self.docs {
-            put_str(&mut out, url);
-            out.extend_from_slice(&key.to_le_bytes());
+            let _ = put_str(&mut w, url);
+            w.extend_from_slice(&key.to_le_bytes());
         }
-        put_len(&mut out, self.shards.texts.len());
-        for (first, text) in self.shards.firsts.iter().zip(&self.shards.texts) {
-            put_str(&mut out, first);
-            put_str(&mut out, text);
+        let _ = put_len(&mut w, self.firsts.len());
+        for (first, key) in self.firsts.iter().zip(&self.shard_keys) {
+            let _ = put_str(&mut w, first);
+            w.extend_from_slice(&key.to_le_bytes());
         }
-        out
+        w
     }
 
-    /// Reads [`IndexState::to_bytes`]; `None` for anything else.
-    pub fn from_bytes(bytes: &[u8]) -> Option<IndexState> {
+    /// Reads [`IndexHead::to_bytes`]; `None` for anything else.
+    pub fn from_bytes(bytes: &[u8]) -> Option<IndexHead> {
         let mut r = Reader(bytes);
         if r.u32()? != STATE_FORMAT {
             return None;
         }
         let settings = r.u128()?;
+        let meta_key = r.u128()?;
         let n = r.len()?;
         let mut docs = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
@@ -86,26 +169,63 @@ impl IndexState {
             docs.push((url, r.u128()?));
         }
         let n = r.len()?;
-        let mut shards = Shards::default();
+        let mut firsts = Vec::with_capacity(n.min(bytes.len()));
+        let mut shard_keys = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
-            shards.firsts.push(r.str()?);
-            shards.texts.push(r.str()?);
+            firsts.push(r.str()?);
+            shard_keys.push(r.u128()?);
         }
-        r.0.is_empty().then_some(IndexState {
+        r.0.is_empty().then_some(IndexHead {
             settings,
             docs,
-            shards,
+            meta_key,
+            firsts,
+            shard_keys,
         })
+    }
+
+    /// When the index would be exactly this one again (same settings, same documents with
+    /// the same keys in the same order): every index file with its key, for the build to
+    /// take from the previous output. `None` when anything changed.
+    pub fn unchanged_files(
+        &self,
+        settings: u128,
+        ids: &[(&str, u128)],
+    ) -> Option<Vec<(String, u128)>> {
+        let same = self.settings == settings
+            && self.docs.len() == ids.len()
+            && self
+                .docs
+                .iter()
+                .zip(ids)
+                .all(|(a, b)| a.0 == b.0 && a.1 == b.1);
+        if !same {
+            return None;
+        }
+        let mut files = vec![(super::index::META_PATH.to_string(), self.meta_key)];
+        files.extend(
+            self.shard_keys
+                .iter()
+                .enumerate()
+                .map(|(n, &k)| (super::index::shard_path(n), k)),
+        );
+        files.extend(
+            self.docs
+                .iter()
+                .enumerate()
+                .map(|(id, d)| (super::index::doc_path(id as u32), d.1)),
+        );
+        Some(files)
     }
 }
 
-fn put_len(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&(n as u64).to_le_bytes());
+fn put_len(w: &mut dyn std::io::Write, n: usize) -> std::io::Result<()> {
+    w.write_all(&(n as u64).to_le_bytes())
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_len(out, s.len());
-    out.extend_from_slice(s.as_bytes());
+fn put_str(w: &mut dyn std::io::Write, s: &str) -> std::io::Result<()> {
+    put_len(w, s.len())?;
+    w.write_all(s.as_bytes())
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -151,10 +271,10 @@ pub(crate) fn plan(
     ids: &[(&str, u128)],
     order: &[usize],
 ) -> Option<Plan> {
-    if previous.settings != settings || previous.shards.texts.is_empty() {
+    if previous.head.settings != settings || previous.shards.texts.is_empty() {
         return None;
     }
-    let old = &previous.docs;
+    let old = &previous.head.docs;
     let kept = old.len().min(ids.len());
     if (0..kept).any(|i| old[i].0 != ids[i].0) {
         return None; // an id moved: a post was added or removed before the end, or redated
@@ -264,6 +384,7 @@ fn patch_shard(text: &str, adds: &[Addition], removed: Option<&[bool]>) -> Resul
     let none: &[bool] = &[];
     let scan = removed.is_some();
     let removed = removed.unwrap_or(none);
+    let last = removed.iter().rposition(|&r| r).unwrap_or(0) as u32;
     let mut out = String::with_capacity(text.len() + adds.len() * 16);
     let mut adds = adds.iter().peekable();
     for line in text.lines() {
@@ -275,7 +396,7 @@ fn patch_shard(text: &str, adds: &[Addition], removed: Option<&[bool]>) -> Resul
             Some((_, list)) => list,
             None => &[],
         };
-        if add.is_empty() && !(scan && holds_any(postings, is_pair(term), removed)?) {
+        if add.is_empty() && !(scan && holds_any(postings, is_pair(term), removed, last)?) {
             out.push_str(line);
             out.push('\n');
             continue;
@@ -298,11 +419,18 @@ fn write_line(out: &mut String, term: &str, postings: &str) {
     out.push('\n');
 }
 
-/// Whether an encoded list holds a posting of a removed document.
-fn holds_any(postings: &str, positions: bool, removed: &[bool]) -> Result<bool, Corrupt> {
+/// Whether an encoded list holds a posting of a removed document (ids ascend, so the scan
+/// stops past the last removed one).
+fn holds_any(
+    postings: &str,
+    positions: bool,
+    removed: &[bool],
+    last: u32,
+) -> Result<bool, Corrupt> {
     let mut any = false;
-    decode(postings, positions, |id, _, _| {
-        any |= removed.get(id as usize).copied().unwrap_or(false);
+    decode_while(postings, positions, |id, _, _| {
+        any = removed.get(id as usize).copied().unwrap_or(false);
+        !any && id < last
     })
     .map_err(|_| Corrupt)?;
     Ok(any)

@@ -19,7 +19,7 @@ fn run(docs: &[SearchDoc], previous: Option<&IndexState>) -> IndexUpdate {
     )
 }
 
-/// Every file of the index: the update's own files, plus the doc files it reused, taken
+/// Every file of the index: the update's own files and shards, plus the doc files it reused, taken
 /// from a fresh build of the same docs (their content depends only on the document).
 fn files_of(update: &IndexUpdate, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let mut files: BTreeMap<String, Vec<u8>> = build_index(docs)
@@ -28,6 +28,9 @@ fn files_of(update: &IndexUpdate, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> 
         .collect();
     for f in &update.files {
         files.insert(f.path.clone(), f.bytes.clone());
+    }
+    for (path, _, bytes) in update.shard_files() {
+        files.insert(path, bytes.to_vec());
     }
     files.into_iter().collect()
 }
@@ -163,6 +166,7 @@ fn nothing_changed_is_an_update_with_nothing_tokenized() {
     let again = run(&docs, Some(&before.state));
     assert_eq!(again.method, IndexMethod::Updated(0));
     assert_eq!(again.state, before.state);
+    assert!(again.files.iter().all(|f| f.path == "search/meta.json"));
     assert!(!again.files.iter().any(|f| f.path.starts_with("search/d/")));
 }
 
@@ -275,11 +279,58 @@ fn growing_shards_split_and_keep_their_order() {
 fn the_state_survives_its_binary_form_and_garbage_is_refused() {
     let docs = generate(40, 1, 200);
     let state = run(&docs, None).state;
-    let bytes = state.to_bytes();
-    assert_eq!(IndexState::from_bytes(&bytes), Some(state));
-    assert_eq!(IndexState::from_bytes(&bytes[..bytes.len() - 1]), None);
-    assert_eq!(IndexState::from_bytes(b"junk"), None);
-    let mut longer = bytes.clone();
+    let head = state.head().to_bytes();
+    let mut shards = Vec::new();
+    state.write_shards(&mut shards).expect("write");
+    let read_head = IndexHead::from_bytes(&head).expect("head");
+    assert_eq!(
+        IndexState::from_parts(read_head.clone(), &shards),
+        Some(state.clone())
+    );
+    assert_eq!(IndexHead::from_bytes(&head[..head.len() - 1]), None);
+    assert_eq!(IndexHead::from_bytes(b"junk"), None);
+    let mut longer = head.clone();
     longer.push(0);
-    assert_eq!(IndexState::from_bytes(&longer), None);
+    assert_eq!(IndexHead::from_bytes(&longer), None);
+    assert_eq!(
+        IndexState::from_parts(read_head.clone(), &shards[..shards.len() - 1]),
+        None
+    );
+    // shards of another index do not pass for this head's
+    let other = run(&generate(40, 2, 200), None).state;
+    let mut other_shards = Vec::new();
+    other.write_shards(&mut other_shards).expect("write");
+    assert_eq!(IndexState::from_parts(read_head, &other_shards), None);
+}
+
+#[test]
+fn an_unchanged_site_lists_every_index_file_with_its_key() {
+    let docs = generate(30, 6, 200);
+    let first = run(&docs, None);
+    let keys: Vec<u128> = docs.iter().map(doc_key).collect();
+    let ids = index_ids(&docs, &keys);
+    let files = first
+        .state
+        .head()
+        .unchanged_files(7, &ids)
+        .expect("unchanged");
+    let mut expected: Vec<(String, u128)> = first
+        .shard_files()
+        .map(|(p, k, _)| (p, k))
+        .chain(first.files.iter().map(|f| (f.path.clone(), f.key)))
+        .collect();
+    let mut listed = files.clone();
+    expected.sort();
+    listed.sort();
+    assert_eq!(listed, expected);
+    // any change, or other settings, and the files cannot be taken as they are
+    assert!(first.state.head().unchanged_files(8, &ids).is_none());
+    let mut edited = docs.clone();
+    edited[3].body.push('改');
+    let keys: Vec<u128> = edited.iter().map(doc_key).collect();
+    assert!(first
+        .state
+        .head()
+        .unchanged_files(7, &index_ids(&edited, &keys))
+        .is_none());
 }
