@@ -69,6 +69,7 @@ impl SiteWriter {
         fs::create_dir_all(&parent)
             .map_err(|e| err("create the output's parent folder", &parent, e))?;
         let pid = std::process::id();
+        clean_up_after_killed_builds(&parent, &name, &output, pid);
         let tmp = parent.join(format!(".{name}.digest-new-{pid}"));
         let old = parent.join(format!(".{name}.digest-old-{pid}"));
         let _ = fs::remove_dir_all(&tmp);
@@ -292,6 +293,51 @@ impl Drop for SiteWriter {
     fn drop(&mut self) {
         if !self.finished {
             remove_tree(&self.tmp);
+        }
+    }
+}
+
+/// Tidies what builds that were killed left beside the output folder: a half-written
+/// `.NAME.digest-new-PID` is removed; a `.NAME.digest-old-PID` (a build killed between the
+/// two renames of the swap) is the previous site, and is put back when the output folder is
+/// missing, else removed. Only folders of processes that are gone are touched (another
+/// build may be running), and only where `/proc` tells which are.
+fn clean_up_after_killed_builds(parent: &Path, name: &str, output: &Path, own_pid: u32) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.digest-new-");
+    let old_prefix = format!(".{name}.digest-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let (is_new, pid) = if let Some(p) = file_name.strip_prefix(&new_prefix) {
+            (true, p)
+        } else if let Some(p) = file_name.strip_prefix(&old_prefix) {
+            (false, p)
+        } else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == own_pid || Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if is_new {
+            remove_tree(&path); // a build's own name: never finished, so no marker yet
+        } else if !path.join(MARKER).is_file() {
+            continue; // not an output digest wrote
+        } else if !output.exists() {
+            let _ = fs::rename(&path, output);
+        } else {
+            remove_tree(&path);
         }
     }
 }

@@ -175,3 +175,38 @@ fn a_successful_rebuild_swaps_cleanly() {
     assert_eq!(ino("style.css"), style);
     assert_eq!(leftovers(&site.public()), Vec::<std::path::PathBuf>::new());
 }
+
+/// What killed builds leave beside the output folder is tidied by the next build: a
+/// half-written new folder is removed, the old site left between the two renames is put
+/// back, and the folders of a build still running (here: PID 1) are left alone.
+#[test]
+fn leftovers_of_killed_builds_are_tidied_and_live_ones_left_alone() {
+    // above Linux's largest PID (2^22), so never a running process
+    const GONE: u32 = 4_194_399;
+    let site = built_site();
+    let root = site.root().to_path_buf();
+    let half = root.join(format!(".public.digest-new-{GONE}"));
+    fs::create_dir_all(half.join("posts")).expect("mkdir");
+    fs::write(half.join("posts/index.html"), "half").expect("write");
+    let running = root.join(".public.digest-new-1");
+    fs::create_dir(&running).expect("mkdir");
+    site.build_ok();
+    assert!(
+        !half.exists(),
+        "the half-written folder of a killed build is left"
+    );
+    assert!(running.exists(), "a running build's folder was removed");
+    fs::remove_dir(&running).expect("rmdir");
+
+    // killed between the renames: no output folder, the old site aside
+    let before = snapshot(&site.public());
+    let aside = root.join(format!(".public.digest-old-{GONE}"));
+    fs::rename(site.public(), &aside).expect("rename");
+    let report = site.build_ok();
+    assert_eq!(
+        report.stats.written, 0,
+        "the old site was not taken back: {report:?}"
+    );
+    assert_eq!(snapshot(&site.public()), before);
+    assert_eq!(leftovers(&site.public()), Vec::<std::path::PathBuf>::new());
+}
