@@ -612,3 +612,40 @@ fn two_word_query_fetches_under_1_mb_at_2000_posts() {
 fn two_word_query_fetches_under_1_mb_at_10000_posts() {
     check_budget(10_000);
 }
+
+/// The index's tokenizer walks characters directly; the query side splits into runs. Both
+/// must give the same terms at the same positions, for any text.
+#[test]
+fn index_terms_follow_the_same_runs_as_queries() {
+    use super::tokenize::{runs, Run};
+    let samples = [
+        "阿里云出海 AWS２０２２ 10.8亿元，KubeSphere v3.4.1！",
+        "ＡＢＣ　東京タワー 서울 ΣΊΣΥΦΟΣ naïve café",
+        "a.b 1.2.3 ..4. 云.计算 超过32个字符的词 abcdefghijklmnopqrstuvwxyzabcdefghijklmnop",
+        "",
+        "。。。",
+        "𠀀𠀁 pair beyond the BMP",
+    ];
+    for text in samples {
+        let mut expected = Vec::new();
+        let mut pos = 0;
+        for run in runs(text) {
+            match run {
+                Run::Cjk(cs) => {
+                    for (k, c) in cs.iter().enumerate() {
+                        expected.push((c.to_string(), pos + k));
+                        if let Some(n) = cs.get(k + 1) {
+                            expected.push((format!("{c}{n}"), pos + k));
+                        }
+                    }
+                    pos += cs.len() + 1;
+                }
+                Run::Word(w) => {
+                    expected.push((w, pos));
+                    pos += 1;
+                }
+            }
+        }
+        assert_eq!(super::tokenize::index_terms_at(text), expected, "{text}");
+    }
+}
