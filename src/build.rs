@@ -18,17 +18,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use crate::cache::{self, BodyStore, Cache, CachedSource, Key, KeyBuilder, Part, SourceIndex};
+use crate::cache::{BodyStore, Cache, Part};
 use crate::config::{normalize_base_url, Config};
-use crate::content;
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Asset, SiteInput};
-use crate::output::{self, SiteWriter, WriteStats};
-use crate::render::{self, Collector, OutputFile, RenderStats, Sink};
-use crate::search::{self, SearchDoc};
-use crate::site::{BodyRef, PostMeta, Site};
+use crate::key::{self, Key};
+use crate::output::{self, Collector, OutputFile, Sink, SiteWriter, WriteStats};
+use crate::parse;
+use crate::render::{self, RenderStats};
+use crate::search;
+use crate::site::{PostMeta, Site};
 
 /// What the user asked `digest build` to do, validated.
 #[derive(Debug, Clone)]
@@ -82,20 +81,7 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Told how a build is getting on, for a progress bar. Every method has a default that does
-/// nothing; implementations must be cheap, they are called from the worker threads.
-pub trait Progress: Sync {
-    /// A stage begins with `total` steps.
-    fn stage(&self, _name: &str, _total: usize) {}
-    /// One step of the current stage is done.
-    fn tick(&self) {}
-}
-
-/// Progress nobody watches.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoProgress;
-
-impl Progress for NoProgress {}
+pub use crate::progress::{NoProgress, Progress};
 
 /// The site built in memory: the files to write, the site model, and what was found.
 #[derive(Debug, Clone)]
@@ -109,34 +95,32 @@ pub struct Built {
 }
 
 /// Everything between reading and writing: the site model and what rendering needs.
-struct Prepared<'a> {
-    site: Site,
-    config: Config,
+pub(crate) struct Prepared<'a> {
+    pub(crate) site: Site,
+    pub(crate) config: Config,
     tera: tera::Tera,
     fingerprint: Key,
     assets: Vec<Asset>,
     statics: Vec<(String, Vec<u8>)>,
     theme_statics: Vec<(String, Vec<u8>)>,
     store: BodyStore<'a>,
-    diagnostics: Vec<Diagnostic>,
-    sources: SourceIndex,
-    /// Whether `sources` differs from the cache's index (else it need not be saved).
-    sources_changed: bool,
-    parsed: usize,
-    cache_hits: usize,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) parsed: usize,
+    pub(crate) cache_hits: usize,
 }
 
-/// Parses (or takes from the cache) every source, in parallel, and builds the site model.
-/// `root` is where sources are read again should a cached body go missing; `None` for a
-/// build that keeps everything in memory.
-fn prepare<'a>(
+/// The load phase: parses (or takes from the store) every source and builds the site
+/// model; what was parsed is saved in the store even when the site has errors, so the
+/// next try is quicker. Errors of this phase stop a build before any output is touched.
+pub(crate) fn prepare<'a>(
     input: SiteInput,
     drafts: bool,
     cache: &'a Cache,
-    root: Option<PathBuf>,
     progress: &dyn Progress,
-) -> Result<Prepared<'a>, (Vec<Diagnostic>, SourceIndex)> {
+) -> Result<Prepared<'a>, Vec<Diagnostic>> {
+    let started = std::time::SystemTime::now();
     let SiteInput {
+        root,
         config,
         sources,
         assets,
@@ -144,87 +128,30 @@ fn prepare<'a>(
         statics,
         diagnostics: mut diags,
     } = input;
-    let previous = cache.load_sources();
-    let fp = cache::parse_fingerprint(&config);
-    let reparse_config = config.clone();
-    let store = BodyStore::new(cache, move |post: &PostMeta| {
-        let src = discover::read_source(root.as_deref()?, &post.source)?;
-        if cache::split_key(cache::source_key(fp, &src.path, &src.bytes)) != post.body.source {
-            return None; // changed since this build read it
-        }
-        let parsed = content::parse_source(&src, &reparse_config);
-        Some(
-            parsed
-                .posts
-                .into_iter()
-                .map(|p| PostMeta::split(p, post.body).1)
-                .collect(),
-        )
-    });
-    progress.stage("reading posts", sources.len());
-    let loaded: Vec<(Key, CachedSource, bool)> = sources
-        .into_par_iter()
-        .map(|src| {
-            let key = cache::source_key(fp, &src.path, &src.bytes);
-            let hit = previous.get(&key).filter(|_| cache.has_bodies(key));
-            let out = match hit {
-                Some(c) => (key, c.clone(), true),
-                None => {
-                    let parsed = content::parse_source(&src, &config);
-                    drop(src);
-                    let mut posts = Vec::with_capacity(parsed.posts.len());
-                    let mut bodies = Vec::with_capacity(parsed.posts.len());
-                    for (k, post) in parsed.posts.into_iter().enumerate() {
-                        let body = BodyRef {
-                            source: cache::split_key(key),
-                            index: k as u32,
-                        };
-                        let (meta, b) = PostMeta::split(post, body);
-                        posts.push(meta);
-                        bodies.push(b);
-                    }
-                    store.keep(key, bodies);
-                    let source = CachedSource {
-                        posts,
-                        diagnostics: parsed.diagnostics,
-                    };
-                    (key, source, false)
-                }
-            };
-            progress.tick();
-            out
-        })
-        .collect();
-    let cache_hits = loaded.iter().filter(|l| l.2).count();
-    let parsed = loaded.len() - cache_hits;
-    let mut posts = Vec::new();
-    let mut index = SourceIndex::with_capacity(loaded.len());
-    for (key, source, _) in loaded {
-        posts.extend(source.posts.iter().cloned());
-        diags.extend(source.diagnostics.iter().cloned());
-        index.insert(key, source);
-    }
-    cache.remove_bodies(previous.keys().filter(|k| !index.contains_key(k)).copied());
+    let store = parse::body_store(cache, &root, &config);
+    let parsed = parse::parse_sources(&root, sources, &config, cache, &store, started, progress);
+    cache.store_sources(parsed.index, parsed.changed);
+    diags.extend(parsed.diagnostics);
     progress.stage("site model", 0);
-    let (site, d) = Site::build(posts, &config, drafts);
+    let (site, d) = Site::build(parsed.posts, &config, drafts);
     diags.extend(d);
-    let fail = |mut diags: Vec<Diagnostic>, index| {
+    let fail = |mut diags: Vec<Diagnostic>| {
         diagnostics::sort(&mut diags);
-        Err((diags, index))
+        Err(diags)
     };
     if diags.iter().any(Diagnostic::is_error) {
-        return fail(diags, index);
+        return fail(diags);
     }
     let tera = match render::compile(&theme) {
         Ok(t) => t,
         Err(e) => {
             diags.push(e);
-            return fail(diags, index);
+            return fail(diags);
         }
     };
     diagnostics::sort(&mut diags);
     Ok(Prepared {
-        fingerprint: cache::page_fingerprint(&config, &theme),
+        fingerprint: key::page_fingerprint(&config, &theme),
         site,
         config,
         tera,
@@ -233,17 +160,15 @@ fn prepare<'a>(
         theme_statics: theme.statics,
         store,
         diagnostics: diags,
-        sources_changed: parsed > 0 || index.len() != previous.len(),
-        sources: index,
-        parsed,
-        cache_hits,
+        parsed: parsed.parsed,
+        cache_hits: parsed.hits,
     })
 }
 
 /// Renders every page, the search index and the static files into `sink`. Pages come
 /// first and so win over static files of the same path; the site's own static files win
 /// over the theme's.
-fn emit(
+pub(crate) fn emit(
     p: &Prepared<'_>,
     cache: &Cache,
     sink: &dyn Sink,
@@ -284,36 +209,9 @@ fn search_index(
     cache: &Cache,
     sink: &dyn Sink,
 ) -> Result<search::IndexMethod, Diagnostic> {
-    let docs: Vec<SearchDoc> = p
-        .site
-        .posts
-        .iter()
-        .zip(&p.site.urls)
-        .map(|(post, url)| search_doc(post, url, &p.config))
-        .collect();
+    let (docs, keys) = search::site_documents(&p.site, &p.config);
     let with_bodies = p.config.search.include_bodies;
-    // A document's key: its fields and the identity of its body (the key of its source
-    // file), not the templates, so a theme edit leaves the index alone.
-    let keys: Vec<Key> = docs
-        .par_iter()
-        .zip(&p.site.posts)
-        .map(|(doc, post)| {
-            let mut key = KeyBuilder::new(0, "search-doc");
-            for f in [&doc.url, &doc.title, &doc.summary] {
-                key.bytes(f.as_bytes());
-            }
-            for f in [&doc.date, &doc.date_display] {
-                key.bytes(f.as_deref().unwrap_or("\u{0}").as_bytes());
-            }
-            key.bytes(doc.categories.join("\u{0}").as_bytes());
-            key.bytes(doc.tags.join("\u{0}").as_bytes());
-            key.body(&post.body);
-            key.finish()
-        })
-        .collect();
-    let settings = KeyBuilder::new(0, "search")
-        .bytes(&[u8::from(with_bodies)])
-        .finish();
+    let settings = search::settings_key(&p.config);
     let body = |i: usize| {
         if with_bodies {
             p.store
@@ -346,14 +244,16 @@ fn search_index(
     for f in &update.files {
         sink.put(&f.path, &f.path, f.key, &f.bytes)?;
     }
-    cache.store_search_state(&update.state, head.as_ref());
+    cache.store_search_state(update.state, head.as_ref());
     Ok(update.method)
 }
 
-/// Builds the whole site in memory. Pure: no file is read or written, no cache is used.
+/// Builds the whole site in memory, through the same stages as every build, with a store
+/// that keeps nothing and a sink that collects every file: for tests and tools that want
+/// the files of a build without a cache or an output folder. Writes nothing.
 pub fn build_in_memory(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Diagnostic>> {
     let cache = Cache::disabled();
-    let p = prepare(input.clone(), drafts, &cache, None, &NoProgress).map_err(|e| e.0)?;
+    let p = prepare(input.clone(), drafts, &cache, &NoProgress)?;
     let sink = Collector::default();
     emit(&p, &cache, &sink, &NoProgress).map_err(|e| {
         let mut d = p.diagnostics.clone();
@@ -365,28 +265,6 @@ pub fn build_in_memory(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Dia
         site: p.site,
         diagnostics: p.diagnostics,
     })
-}
-
-fn search_doc(p: &PostMeta, url: &str, config: &Config) -> SearchDoc {
-    SearchDoc {
-        url: url.to_string(),
-        title: p.title.clone(),
-        date: p
-            .date
-            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        date_display: p
-            .date
-            .map(|d| render::context::display_date(&d, &config.language)),
-        categories: p
-            .categories
-            .iter()
-            .filter_map(|c| c.last().cloned())
-            .collect(),
-        tags: p.tags.clone(),
-        summary: p.summary.clone(),
-        // filled in by the index builder, one block of posts at a time
-        body: String::new(),
-    }
 }
 
 /// Images and other files beside a post are copied next to its page, so relative links in
@@ -448,25 +326,8 @@ pub fn build_with(
     }
     let cache = Cache::new(&opts.root);
     cache.prepare();
-    let prepared = prepare(
-        input,
-        opts.drafts,
-        &cache,
-        Some(opts.root.clone()),
-        progress,
-    );
-    let p = match prepared {
-        Ok(p) => p,
-        Err((diagnostics, index)) => {
-            // what was parsed is still worth keeping for the next try
-            cache.store_sources(&index);
-            return Err(BuildFailure { diagnostics });
-        }
-    };
-    if p.sources_changed {
-        progress.stage("saving cache", 0);
-        cache.store_sources(&p.sources);
-    }
+    let p = prepare(input, opts.drafts, &cache, progress)
+        .map_err(|diagnostics| BuildFailure { diagnostics })?;
     if opts.strict && !p.diagnostics.is_empty() {
         return Err(BuildFailure {
             diagnostics: p.diagnostics,

@@ -1,7 +1,9 @@
 //! `digest check`: everything `digest build` validates, plus the links and images of the
 //! rendered pages, without writing anything.
 //!
-//! The site is built in memory as `build` would build it; then every HTML page is parsed and
+//! The site goes through the pipeline of `build` ([`crate::build::prepare`] and
+//! [`crate::build::emit`]) with the site's own build cache, so an unchanged post is not
+//! parsed again, into a sink that keeps the files in memory; then every HTML page is parsed and
 //! each link under base_url and each site-relative image must resolve to a file of that same
 //! build. A problem on a post's page is reported at the post's source file, at the line that
 //! holds the URL when the URL is written there; a problem that comes from a template (the
@@ -12,10 +14,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::{build_in_memory, Built};
+use crate::build::{self, Built, NoProgress};
+use crate::cache::Cache;
 use crate::content::{decode, post_display_path};
 use crate::diagnostics::{self, Diagnostic};
-use crate::discover::SiteInput;
+use crate::discover::{self, SiteInput};
+use crate::output::Collector;
 
 /// What a check found.
 #[derive(Debug, Clone, Default)]
@@ -37,9 +41,11 @@ impl CheckReport {
     }
 }
 
-/// Builds the site in memory and checks it. Pure: `input` is already loaded.
+/// Builds the site in memory and checks it. `input` is already loaded; the site's build
+/// cache (in `input.root`) is read and updated as `digest build` does, nothing else is
+/// written.
 pub fn check_site(input: &SiteInput, drafts: bool) -> CheckReport {
-    match build_in_memory(input, drafts) {
+    match build_checked(input, drafts) {
         Err(diagnostics) => CheckReport {
             diagnostics,
             ..CheckReport::default()
@@ -56,6 +62,24 @@ pub fn check_site(input: &SiteInput, drafts: bool) -> CheckReport {
             }
         }
     }
+}
+
+/// The pipeline of a build, with the site's cache, into memory.
+fn build_checked(input: &SiteInput, drafts: bool) -> Result<Built, Vec<Diagnostic>> {
+    let cache = Cache::new(&input.root);
+    cache.prepare();
+    let p = build::prepare(input.clone(), drafts, &cache, &NoProgress)?;
+    let sink = Collector::default();
+    if let Err(e) = build::emit(&p, &cache, &sink, &NoProgress) {
+        let mut d = p.diagnostics.clone();
+        d.push(e);
+        return Err(d);
+    }
+    Ok(Built {
+        files: sink.into_files(),
+        site: p.site,
+        diagnostics: p.diagnostics,
+    })
 }
 
 /// A reference on a page that does not resolve.
@@ -160,7 +184,7 @@ fn template_of(page: &str) -> &'static str {
 
 /// A post's source text, decoded as the build decodes it, so line numbers match.
 fn source_text(input: &SiteInput, source: &Path) -> Option<String> {
-    let src = input.sources.iter().find(|s| s.path == source)?;
+    let src = discover::read_source(&input.root, source).ok()?;
     decode::decode(&src.bytes).ok().map(|d| d.text)
 }
 

@@ -6,8 +6,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 /// How bad a problem is: errors fail the build, warnings only fail it under `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build cannot produce a correct site.
     Error,
@@ -15,8 +18,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem, located as precisely as the input allows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem, located as precisely as the input allows. Serializable: the build cache
+/// keeps each source's diagnostics, to show them again on every build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

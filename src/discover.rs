@@ -7,10 +7,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
 use crate::config::Config;
 use crate::content::SourceFile;
 use crate::diagnostics::Diagnostic;
-use crate::render::Theme;
+use crate::theme::Theme;
 
 /// File extensions that hold posts; every other file under `content/` is an asset.
 pub const POST_EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm", "txt", "tsv"];
@@ -24,13 +28,53 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-/// Everything a build reads, in memory: the rest of the build is pure.
+/// What a post file's metadata says about its bytes: its length and modification time.
+/// An unchanged stamp lets a rebuild take the file's posts from the cache without reading
+/// it, as make and cargo do; see [`crate::parse`] for when a stamp is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime_ns: i64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(m: &fs::Metadata) -> Stamp {
+        let mtime_ns = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_nanos()).ok())
+            .unwrap_or(0);
+        Stamp {
+            len: m.len(),
+            mtime_ns,
+        }
+    }
+}
+
+/// A post file found under `content/`, not read yet: the parse stage reads only the files
+/// whose stamp changed (or cannot be trusted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Path relative to the content folder.
+    pub path: PathBuf,
+    /// Its length and modification time when it was listed.
+    pub stamp: Stamp,
+}
+
+/// Everything a build reads, as plain data, but the post files themselves, which the parse
+/// stage reads through [`read_source`] when it needs their bytes.
 #[derive(Debug, Clone)]
 pub struct SiteInput {
+    /// The site folder.
+    pub root: PathBuf,
     /// Settings from digest.yaml (or defaults).
     pub config: Config,
     /// Post files, sorted by path.
-    pub sources: Vec<SourceFile>,
+    pub sources: Vec<Listed>,
     /// Other files under content/, sorted by path.
     pub assets: Vec<Asset>,
     /// Templates and static files after overrides.
@@ -65,13 +109,13 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Walks a folder in sorted order, skipping ignored names and symlinks that lead outside
-/// `root`. Returns `(path relative to dir, bytes)` pairs and diagnostics for what was skipped.
-fn walk_files(dir: &Path, root_canon: &Path) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
+/// `root`. Returns `(path, path relative to dir, stamp)` and diagnostics for what was
+/// skipped; nothing is read.
+fn list_files(dir: &Path, root_canon: &Path) -> (Vec<(PathBuf, PathBuf, Stamp)>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut found = Vec::new();
     if !dir.is_dir() {
-        return (files, diags);
+        return (found, diags);
     }
     let walker = WalkDir::new(dir)
         .follow_links(false)
@@ -121,13 +165,28 @@ fn walk_files(dir: &Path, root_canon: &Path) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Di
             Ok(r) => r.to_path_buf(),
             Err(_) => continue,
         };
-        found.push((path.to_path_buf(), rel));
+        // metadata() follows a symlink that stays inside the site to its file
+        let stamp = match fs::metadata(path) {
+            Ok(m) => Stamp::of(&m),
+            Err(e) => {
+                diags.push(Diagnostic::error(path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        found.push((path.to_path_buf(), rel, stamp));
     }
+    (found, diags)
+}
+
+/// [`list_files`], then reads every file found: `(path relative to dir, bytes)` pairs.
+fn walk_files(dir: &Path, root_canon: &Path) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let (found, mut diags) = list_files(dir, root_canon);
     // Read in parallel: a big site's content is a hundred MB or more, and one thread
     // reading file after file leaves the other cores idle.
     let read: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = found
         .into_par_iter()
-        .map(|(path, rel)| match fs::read(&path) {
+        .map(|(path, rel, _)| match fs::read(&path) {
             Ok(bytes) => Ok((rel, bytes)),
             Err(e) => Err(Diagnostic::error(path, format!("cannot read: {e}"))),
         })
@@ -165,20 +224,34 @@ pub fn load(root: &Path) -> Result<SiteInput, Vec<Diagnostic>> {
             "no content/ folder: the site has no posts (create content/ and put posts in it)",
         ));
     }
-    let (files, diags) = walk_files(&content_dir, &root_canon);
+    let (files, diags) = list_files(&content_dir, &root_canon);
     diagnostics.extend(diags);
     let mut sources = Vec::new();
-    let mut assets = Vec::new();
-    for (path, bytes) in files {
+    let mut asset_files = Vec::new();
+    for (full, path, stamp) in files {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
         if POST_EXTENSIONS.contains(&ext.as_str()) {
-            sources.push(SourceFile { path, bytes });
+            sources.push(Listed { path, stamp });
         } else {
-            assets.push(Asset { path, bytes });
+            asset_files.push((full, path));
+        }
+    }
+    let read: Vec<Result<Asset, Diagnostic>> = asset_files
+        .into_par_iter()
+        .map(|(full, path)| match fs::read(&full) {
+            Ok(bytes) => Ok(Asset { path, bytes }),
+            Err(e) => Err(Diagnostic::error(full, format!("cannot read: {e}"))),
+        })
+        .collect();
+    let mut assets = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(a) => assets.push(a),
+            Err(d) => diagnostics.push(d),
         }
     }
 
@@ -209,6 +282,7 @@ pub fn load(root: &Path) -> Result<SiteInput, Vec<Diagnostic>> {
         .map(|d| d.relative_to(root))
         .collect();
     Ok(SiteInput {
+        root: root.to_path_buf(),
         config,
         sources,
         assets,
@@ -252,11 +326,15 @@ fn read_theme_dir(dir: &Path, root_canon: &Path, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// Reads one post file again, for a build whose cached copy of it went missing mid-build.
-pub fn read_source(root: &Path, path: &Path) -> Option<SourceFile> {
-    let bytes = fs::read(root.join("content").join(path)).ok()?;
-    Some(SourceFile {
-        path: path.to_path_buf(),
-        bytes,
-    })
+/// Reads one post file of the site at `root`; `path` is relative to its content folder.
+/// The error names the file as the editor knows it (`content/...`).
+pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = Path::new("content").join(path);
+    match fs::read(root.join(&shown)) {
+        Ok(bytes) => Ok(SourceFile {
+            path: path.to_path_buf(),
+            bytes,
+        }),
+        Err(e) => Err(Diagnostic::error(shown, format!("cannot read: {e}"))),
+    }
 }

@@ -367,3 +367,205 @@ fn edits_are_served_and_errors_shown_over_the_last_good_site() {
             .contains("新文章。"))
         .is_some());
 }
+
+/// GET the bytes of a site path (percent-encoded on the way), with the reload script that
+/// serve adds to HTML pages cut out again; `None` for a 404.
+fn fetch_built(server: &Server, path: &str) -> Option<Vec<u8>> {
+    let encoded: String = path
+        .split('/')
+        .map(|seg| {
+            percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut resp = agent
+        .get(&format!("{}{encoded}", server.url))
+        .call()
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    match resp.status().as_u16() {
+        200 => {}
+        404 => return None,
+        other => panic!("GET {path}: status {other}"),
+    }
+    let mut body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .expect("body");
+    const SCRIPT: &[u8] = b"<script>/* digest serve: live reload */";
+    if let Some(at) = body.windows(SCRIPT.len()).position(|w| w == SCRIPT) {
+        let end = body[at..]
+            .windows(9)
+            .position(|w| w == b"</script>")
+            .map(|i| at + i + 9)
+            .expect("the reload script ends");
+        body.drain(at..end);
+    }
+    Some(body)
+}
+
+/// Waits for a build newer than `after`, then for the sources to stay quiet (a save can
+/// come as several writes); returns the last build number seen.
+fn settle(events: &Events, after: u64) -> u64 {
+    let mut last = after;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while last == after && Instant::now() < deadline {
+        if let Some(n) = events.next_build(Duration::from_secs(1)) {
+            last = last.max(n);
+        }
+    }
+    assert!(last > after, "no rebuild within 20 s");
+    while let Some(n) = events.next_build(Duration::from_millis(400)) {
+        last = last.max(n);
+    }
+    last
+}
+
+/// The files a fresh `digest build` of the site's current sources writes, built for the
+/// server's address, so the bytes must match what serve answers.
+fn fresh_build(site: &TestSite, base_url: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let fresh = TestSite::new();
+    for dir in ["content", "templates"] {
+        let from = site.root().join(dir);
+        if from.is_dir() {
+            common::copy_dir(&from, &fresh.root().join(dir));
+        }
+    }
+    if let Ok(yaml) = fs::read(site.root().join("digest.yaml")) {
+        fresh.write("digest.yaml", yaml);
+    }
+    if let Err(f) = fresh.build_with(|o| o.base_url = Some(base_url.to_string())) {
+        panic!("fresh build failed: {:?}", f.diagnostics);
+    }
+    fresh
+        .files()
+        .into_iter()
+        .filter(|p| p != ".digest-output")
+        .map(|p| {
+            let bytes = fresh.read_bytes(&p);
+            (p, bytes)
+        })
+        .collect()
+}
+
+/// The differential test of serve's incremental rebuilds: after every kind of edit an
+/// editor makes, one after another on one running server, the served site equals a fresh
+/// `digest build` of the same sources, file for file, and the files the fresh build no
+/// longer has are gone from serve too.
+#[test]
+fn after_every_kind_of_edit_the_served_site_equals_a_fresh_build() {
+    let site = site()
+        .file(
+            "content/观察/2024-01-03-third.md",
+            "---\ntitle: 第三篇\ntags: [云, 数据]\n---\n\n第三篇的正文。\n",
+        )
+        .file(
+            "content/2024-01-04-batch.tsv",
+            "甲\t摘要甲\t　　甲的正文。\n乙\t摘要乙\t　　乙的正文。\n",
+        );
+    let server = Server::start(&site);
+    let events = Events::open(&server);
+    let mut generation = events
+        .next_build(Duration::from_secs(30))
+        .expect("the event stream sends the current build at once");
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a body",
+            Box::new(|s| s.write(POST, post("改过的正文。", "2024-01-02 10:00:00 +0800"))),
+        ),
+        (
+            "a title",
+            Box::new(|s| {
+                s.write(
+                    "content/观察/2024-01-03-third.md",
+                    "---\ntitle: 第三篇（更正）\ntags: [云, 数据]\n---\n\n第三篇的正文。\n",
+                )
+            }),
+        ),
+        (
+            "a date",
+            Box::new(|s| s.write(POST, post("改过的正文。", "2023-12-30 08:00:00 +0800"))),
+        ),
+        (
+            "a category",
+            Box::new(|s| {
+                s.write(
+                    "content/观察/2024-01-03-third.md",
+                    "---\ntitle: 第三篇（更正）\ncategories: 金融\ntags: [云, 数据]\n---\n\n第三篇的正文。\n",
+                )
+            }),
+        ),
+        (
+            "a new post",
+            Box::new(|s| {
+                s.write(
+                    "content/posts/2024-02-03-new.md",
+                    post("新文章。", "2024-02-03"),
+                )
+            }),
+        ),
+        (
+            "a deleted post",
+            Box::new(|s| s.remove("content/观察/2024-01-01-other.md")),
+        ),
+        (
+            "a TSV record",
+            Box::new(|s| {
+                s.write(
+                    "content/2024-01-04-batch.tsv",
+                    "甲\t摘要甲\t　　甲的正文。\n丙\t摘要丙\t　　丙的正文。\n",
+                )
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|s| {
+                s.write(
+                    "templates/404.html",
+                    "{% extends \"base.html\" %}{% block main %}<p>找不到这一页（模板已改）</p>{% endblock %}",
+                )
+            }),
+        ),
+        (
+            "digest.yaml",
+            Box::new(|s| s.write("digest.yaml", "title: 改名的摘要\npaginate: 2\n")),
+        ),
+    ];
+    let mut before = fresh_build(&site, &server.url);
+    for (what, edit) in edits {
+        edit(&site);
+        generation = settle(&events, generation);
+        let fresh = fresh_build(&site, &server.url);
+        for (path, bytes) in &fresh {
+            let served = fetch_built(&server, path)
+                .unwrap_or_else(|| panic!("after {what}: /{path} is missing from serve"));
+            assert!(
+                served == *bytes,
+                "after {what}: /{path} differs from a fresh build\nserved:\n{}\nfresh:\n{}",
+                String::from_utf8_lossy(&served),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        for gone in before.keys().filter(|p| !fresh.contains_key(*p)) {
+            assert!(
+                fetch_built(&server, gone).is_none(),
+                "after {what}: /{gone} is still served, though a fresh build has no such file"
+            );
+        }
+        before = fresh;
+    }
+    assert!(
+        !server.stderr().contains("error"),
+        "serve reported errors:\n{}",
+        server.stderr()
+    );
+}

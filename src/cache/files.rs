@@ -11,22 +11,36 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::{header, join_key, open, seal, split_key, Damage, Key, Kind, Manifest};
-use crate::diagnostics::{Diagnostic, Severity};
+use super::{header, open, seal, Damage, Kind, Manifest};
+use crate::diagnostics::Diagnostic;
+use crate::discover::Stamp;
+use crate::key::{join_key, split_key, Key};
 use crate::search::{IndexHead, IndexState};
 use crate::site::{Body, BodyRef, PostMeta};
 
 /// What one source file gave at the last build: its posts' metadata and its diagnostics.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CachedSource {
+    /// Path relative to the content folder.
+    pub path: PathBuf,
+    /// The file's length and mtime when it was read, when they can be trusted to tell a
+    /// later build that the file is unchanged (see [`crate::parse`]); `None`: hash it.
+    pub stamp: Option<Stamp>,
     /// The posts, in the file's order; their bodies are in the file's body file.
     pub posts: Vec<PostMeta>,
     /// Errors and warnings found while reading it, shown again on every build.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Every cached source file by key.
-pub type SourceIndex = HashMap<Key, CachedSource>;
+/// Every source file of a build, by key, and the settings they were read with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceIndex {
+    /// [`crate::key::parse_fingerprint`] of the settings: a stamp says a file is unchanged
+    /// only when these are unchanged too.
+    pub fingerprint: Key,
+    /// The sources by [`crate::key::source_key`].
+    pub sources: HashMap<Key, CachedSource>,
+}
 
 /// The build cache of one site; see the module docs of [`crate::cache`].
 #[derive(Debug)]
@@ -39,43 +53,75 @@ pub struct Cache {
     warnings: Mutex<Vec<String>>,
     /// Files found damaged or stale and ignored, for the report.
     notes: Mutex<Vec<String>>,
+    /// For a process that builds again and again (`digest serve`): the source index and
+    /// search index of the last build, kept in memory instead of in their files.
+    memo: Option<Mutex<Memo>>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct DiagRecord {
-    error: bool,
-    file: PathBuf,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: String,
-    source_line: Option<String>,
+/// What a long-running process keeps between builds; see [`Cache::in_memory`].
+#[derive(Default)]
+struct Memo {
+    sources: Option<SourceIndex>,
+    search: Option<IndexState>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("sources", &self.sources.as_ref().map(|s| s.sources.len()))
+            .field("search", &self.search.is_some())
+            .finish()
+    }
 }
 
 #[derive(Serialize, Deserialize)]
 struct SourceRecord {
     key: [u64; 2],
-    posts: Vec<PostMeta>,
-    diagnostics: Vec<DiagRecord>,
+    #[serde(flatten)]
+    source: CachedSource,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SourcesFile {
+    fingerprint: [u64; 2],
+    sources: Vec<SourceRecord>,
 }
 
 impl Cache {
     /// The cache of the site at `root` (nothing is read or created yet).
     pub fn new(root: &Path) -> Cache {
-        Cache::with_dir(Some(super::dir(root)))
+        Cache::with_dir(Some(super::dir(root)), false)
+    }
+
+    /// The cache of the site at `root` for a process that builds it again and again: the
+    /// first build is seeded from the files of the last `digest build`; after that the
+    /// source index and the search index stay in memory (saving them would cost more than
+    /// the rebuild), and only bodies go to disk, so memory grows with the number of posts,
+    /// not their length.
+    pub fn in_memory(root: &Path) -> Cache {
+        Cache::with_dir(Some(super::dir(root)), true)
     }
 
     /// A cache that holds nothing and writes nothing.
     pub fn disabled() -> Cache {
-        Cache::with_dir(None)
+        Cache::with_dir(None, true)
     }
 
-    fn with_dir(dir: Option<PathBuf>) -> Cache {
+    fn with_dir(dir: Option<PathBuf>, memo: bool) -> Cache {
         Cache {
             writable: AtomicBool::new(dir.is_some()),
             dir,
             warnings: Mutex::new(Vec::new()),
             notes: Mutex::new(Vec::new()),
+            memo: memo.then(|| Mutex::new(Memo::default())),
         }
+    }
+
+    fn memo(&self) -> Option<std::sync::MutexGuard<'_, Memo>> {
+        self.memo.as_ref().map(|m| match m.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        })
     }
 
     /// Write failures so far, each a short message for the report.
@@ -231,54 +277,59 @@ impl Cache {
     }
 
     /// The source index of the last build; empty when there is none or it is damaged.
+    /// In memory mode it is handed over, not copied: [`Cache::store_sources`] gives it back.
     pub fn load_sources(&self) -> SourceIndex {
+        if let Some(kept) = self.memo().and_then(|mut m| m.sources.take()) {
+            return kept;
+        }
         let Some(path) = self.sources_path() else {
-            return SourceIndex::new();
+            return SourceIndex::default();
         };
         let Some(payload) = self.read(&path, Kind::Sources) else {
-            return SourceIndex::new();
+            return SourceIndex::default();
         };
-        let records: Vec<SourceRecord> = match serde_json::from_slice(&payload) {
-            Ok(r) => r,
+        match serde_json::from_slice::<SourcesFile>(&payload) {
+            Ok(file) => SourceIndex {
+                fingerprint: join_key(file.fingerprint),
+                sources: file
+                    .sources
+                    .into_iter()
+                    .map(|r| (join_key(r.key), r.source))
+                    .collect(),
+            },
             Err(_) => {
                 self.note(&path, &Damage::NotACacheFile);
-                return SourceIndex::new();
+                SourceIndex::default()
             }
-        };
-        records
-            .into_iter()
-            .map(|r| {
-                let diagnostics = r.diagnostics.into_iter().map(from_record).collect();
-                (
-                    join_key(r.key),
-                    CachedSource {
-                        posts: r.posts,
-                        diagnostics,
-                    },
-                )
-            })
-            .collect()
+        }
     }
 
-    /// Saves the source index of this build (sorted by key, so equal builds write equal files).
-    pub fn store_sources(&self, index: &SourceIndex) {
+    /// Saves the source index of this build (sorted by key, so equal builds write equal
+    /// files) when it `changed`; in memory mode, keeps it for the next build.
+    pub fn store_sources(&self, index: SourceIndex, changed: bool) {
+        if let Some(mut memo) = self.memo() {
+            memo.sources = Some(index);
+            return;
+        }
+        if !changed {
+            return;
+        }
         let Some(path) = self.sources_path() else {
             return;
         };
-        let mut keys: Vec<&Key> = index.keys().collect();
-        keys.sort_unstable();
-        let records: Vec<SourceRecord> = keys
-            .into_iter()
-            .filter_map(|k| {
-                let s = index.get(k)?;
-                Some(SourceRecord {
-                    key: split_key(*k),
-                    posts: s.posts.clone(),
-                    diagnostics: s.diagnostics.iter().map(to_record).collect(),
+        let mut sources: Vec<(Key, CachedSource)> = index.sources.into_iter().collect();
+        sources.sort_unstable_by_key(|(k, _)| *k);
+        let file = SourcesFile {
+            fingerprint: split_key(index.fingerprint),
+            sources: sources
+                .into_iter()
+                .map(|(k, source)| SourceRecord {
+                    key: split_key(k),
+                    source,
                 })
-            })
-            .collect();
-        if let Ok(payload) = serde_json::to_vec(&records) {
+                .collect(),
+        };
+        if let Ok(payload) = serde_json::to_vec(&file) {
             self.write(&path, Kind::Sources, &payload);
         }
     }
@@ -290,6 +341,9 @@ impl Cache {
 
     /// The head of the last build's search index: enough to see that nothing changed.
     pub fn load_search_head(&self) -> Option<IndexHead> {
+        if let Some(memo) = self.memo() {
+            return memo.search.as_ref().map(|s| s.head().clone());
+        }
         let (head, _) = self.search_paths()?;
         self.read_with(&head, Kind::Search, IndexHead::from_bytes)
     }
@@ -297,6 +351,9 @@ impl Cache {
     /// The last build's search index, shards included, for
     /// [`crate::search::update_index`]; `None` when there is none or it is damaged.
     pub fn load_search_state(&self, head: IndexHead) -> Option<IndexState> {
+        if let Some(mut memo) = self.memo() {
+            return memo.search.take().filter(|s| *s.head() == head);
+        }
         let (_, shards) = self.search_paths()?;
         self.read_with(&shards, Kind::SearchShards, |bytes| {
             IndexState::from_parts(head, bytes)
@@ -304,7 +361,11 @@ impl Cache {
     }
 
     /// Saves this build's search index (the shards only when they changed).
-    pub fn store_search_state(&self, state: &IndexState, previous: Option<&IndexHead>) {
+    pub fn store_search_state(&self, state: IndexState, previous: Option<&IndexHead>) {
+        if let Some(mut memo) = self.memo() {
+            memo.search = Some(state);
+            return;
+        }
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
@@ -380,32 +441,6 @@ impl Cache {
         if let Some(p) = self.manifest_path(output) {
             self.write(&p, Kind::Manifest, &manifest.encode());
         }
-    }
-}
-
-fn to_record(d: &Diagnostic) -> DiagRecord {
-    DiagRecord {
-        error: d.is_error(),
-        file: d.file.clone(),
-        line: d.line,
-        column: d.column,
-        message: d.message.clone(),
-        source_line: d.source_line.clone(),
-    }
-}
-
-fn from_record(r: DiagRecord) -> Diagnostic {
-    Diagnostic {
-        severity: if r.error {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
-        file: r.file,
-        line: r.line,
-        column: r.column,
-        message: r.message,
-        source_line: r.source_line,
     }
 }
 

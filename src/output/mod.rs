@@ -7,15 +7,17 @@
 //! simply not in the fresh folder. Pages are streamed into the [`SiteWriter`] as they are
 //! rendered, so the site is never held in memory whole.
 
+mod memory;
+mod sink;
 mod writer;
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use crate::cache::Manifest;
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
 
+pub use memory::{Memory, Pages};
+pub use sink::{Collector, OutputFile, Sink};
 pub use writer::SiteWriter;
 
 /// Marks a folder as digest's own output, so digest never empties a folder it did not create.
@@ -166,20 +168,6 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
     resolved
 }
 
-/// Writes `files` as the whole new content of `output`, atomically, without a manifest
-/// (each file is compared with the previous output's bytes). The build itself streams
-/// pages into a [`SiteWriter`] instead.
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    files: &[OutputFile],
-) -> Result<WriteStats, Diagnostic> {
-    let writer = SiteWriter::begin(root, output, Manifest::default())?;
-    for f in files {
-        writer.put_file(&f.path, &f.path, 0, &f.bytes)?;
-    }
-    writer.finish().map(|(stats, _)| stats)
-}
 #[cfg(test)]
 mod tests {
     use super::*;

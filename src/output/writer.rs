@@ -11,8 +11,9 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 
 use super::{absolute, check_output_dir, check_output_path, WriteStats, MARKER};
-use crate::cache::{content_hash, FileRecord, Key, Manifest};
+use crate::cache::{FileRecord, Manifest};
 use crate::diagnostics::Diagnostic;
+use crate::key::{content_hash, Key};
 
 /// A fresh folder beside the output folder, filled by [`SiteWriter::put_file`] and
 /// [`SiteWriter::reuse`] and swapped in for the output by [`SiteWriter::finish`]. Dropped
@@ -225,22 +226,6 @@ impl SiteWriter {
         };
         self.record(group, path, record, same);
         Ok(())
-    }
-
-    /// Whether a file was put at `path` in this build.
-    pub fn has(&self, path: &str) -> bool {
-        self.state
-            .lock()
-            .map(|s| s.taken.contains(path))
-            .unwrap_or(false)
-    }
-
-    /// Every path put so far.
-    pub fn paths(&self) -> Vec<String> {
-        self.state
-            .lock()
-            .map(|s| s.taken.iter().cloned().collect())
-            .unwrap_or_default()
     }
 
     /// Writes the marker, swaps the new folder in for the output and removes the old one.

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::context::{ConfigContext, Contexts};
-use super::OutputFile;
 use crate::config::Config;
 use crate::content::text::escape_html;
+use crate::output::OutputFile;
 use crate::site::Site;
 
 /// Which feed format a feed template writes.

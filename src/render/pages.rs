@@ -18,11 +18,12 @@ use tera::Tera;
 use super::context::{
     ConfigContext, Contexts, PageNumber, Paginator, PostPage, PostSummary, TermEntry,
 };
+use super::error_chain;
 use super::feeds::{self, FeedKind};
-use super::{error_chain, Sink};
-use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::key::{Key, KeyBuilder};
+use crate::output::Sink;
 use crate::site::{PostMeta, Site, Taxonomy, TaxonomyKind};
 
 /// What rendering did.
@@ -113,7 +114,7 @@ impl Ctx {
 pub type Bodies<'a> = dyn Fn(&PostMeta) -> Option<String> + Sync + 'a;
 
 /// Renders every page of `site` into `sink`, in parallel, skipping pages whose key is
-/// unchanged. `fingerprint` is [`crate::cache::page_fingerprint`]; `tick` is called once a
+/// unchanged. `fingerprint` is [`crate::key::page_fingerprint`]; `tick` is called once a
 /// page (for a progress bar). The first template error in page order is returned.
 pub fn render_site(
     site: &Site,
@@ -168,14 +169,14 @@ pub fn render_site(
     };
     let mut extra = vec![
         feeds::sitemap(&paths, site, config),
-        super::OutputFile::new(
+        crate::output::OutputFile::new(
             "robots.txt",
             format!("User-agent: *\nAllow: /\n{sitemap_line}"),
         ),
-        super::OutputFile::new(".nojekyll", ""),
+        crate::output::OutputFile::new(".nojekyll", ""),
     ];
     if let Some(cname) = &config.cname {
-        extra.push(super::OutputFile::new(
+        extra.push(crate::output::OutputFile::new(
             "CNAME",
             format!("{}\n", cname.trim()),
         ));

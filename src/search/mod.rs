@@ -17,12 +17,14 @@
 //! [`search`] runs a query over these files the way `themes/default/static/search.js` does
 //! in the browser, and [`query_cost`] counts the bytes that takes.
 
+mod documents;
 mod index;
 mod postings;
 mod query;
 mod tokenize;
 mod update;
 
+pub(crate) use documents::{settings_key, site_documents};
 pub use update::{IndexHead, IndexState};
 
 #[cfg(test)]

@@ -1,10 +1,19 @@
 //! `digest serve`: the site built in memory and served on loopback while an editor writes,
 //! rebuilt on every change, with open tabs reloaded after each rebuild.
 //!
-//! Nothing is written: each build's files are held in memory and answered from there, so
-//! the published `public/` is never touched and no request can reach a file on disk. A
-//! change that does not build keeps the last good site on screen, with the errors laid over
-//! every page and printed in the terminal.
+//! Every rebuild is the pipeline of `digest build` ([`crate::build::prepare`] and
+//! [`crate::build::emit`]) through two other ports: a store that keeps the parsed posts and
+//! the search index in memory between rebuilds ([`Cache::in_memory`], seeded from the
+//! `.digest-cache/` of the last `digest build` when there is one; bodies go to that folder,
+//! so memory grows with the number of posts, not their length), and a sink that keeps the
+//! pages in memory ([`Memory`]). So a save re-reads only the files whose length or mtime
+//! changed, parses only those, and renders only the pages whose inputs changed; every other
+//! page is the previous build's, shared, not copied.
+//!
+//! The published `public/` is never touched and no request can reach a file on disk. The
+//! reload script (and, after a failed rebuild, the error box) is added to an HTML page as
+//! it is sent, so each page is held once. A change that does not build keeps the last good
+//! site on screen, with the errors laid over every page and printed in the terminal.
 //!
 //! The HTTP side is axum on tokio: it streams server-sent events and shuts down gracefully
 //! without extra code. Watching and building run on their own thread, since building is
@@ -13,10 +22,9 @@
 pub mod route;
 mod watch;
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -28,10 +36,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::sync::watch as channel;
 
-use crate::build::build_in_memory;
+use crate::build::{self, NoProgress};
+use crate::cache::Cache;
 use crate::diagnostics::Diagnostic;
 use crate::discover;
-use crate::render::OutputFile;
+use crate::output::{Memory, Pages};
 use route::Route;
 
 /// What the editor asked `digest serve` to do, validated.
@@ -122,12 +131,15 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<(), ServeError> {
     let url = local_url(local);
 
     let live = Arc::new(Live::new());
+    let cache = Cache::in_memory(&root);
+    cache.prepare();
     let builder = Builder {
         root: root.clone(),
         base_url: url.clone(),
         drafts: opts.drafts,
         live: Arc::clone(&live),
         report: Arc::clone(&report),
+        cache,
     };
     builder.rebuild(&[]);
     let watcher =
@@ -201,7 +213,12 @@ struct Builder {
     drafts: bool,
     live: Arc<Live>,
     report: Reporter,
+    /// What the next rebuild may take from this one (parsed posts, the search index).
+    cache: Cache,
 }
+
+/// One build's outcome: its pages, the number of posts and the warnings; or every problem.
+type BuildResult = Result<(Pages, usize, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 impl Builder {
     fn rebuild(&self, changed: &[PathBuf]) {
@@ -210,13 +227,13 @@ impl Builder {
             .iter()
             .map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf())
             .collect();
-        match build_site(&self.root, &self.base_url, self.drafts) {
-            Ok((files, posts, warnings)) => {
-                let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-                self.live.publish(Ok(files));
+        match self.build() {
+            Ok((pages, posts, warnings)) => {
+                let count = pages.iter().filter(|(p, _)| p.ends_with(".html")).count();
+                self.live.publish(Ok(pages));
                 (self.report)(&Notice::Built {
                     posts,
-                    pages,
+                    pages: count,
                     elapsed: start.elapsed(),
                     warnings: &warnings,
                     changed: &changed,
@@ -232,16 +249,22 @@ impl Builder {
             }
         }
     }
-}
 
-/// One build, as `digest build` would do it, with base_url pointing at the local server.
-type BuildResult = Result<(Vec<OutputFile>, usize, Vec<Diagnostic>), Vec<Diagnostic>>;
-
-fn build_site(root: &Path, base_url: &str, drafts: bool) -> BuildResult {
-    let mut input = discover::load(root)?;
-    input.config.base_url = base_url.to_string();
-    let built = build_in_memory(&input, drafts)?;
-    Ok((built.files, built.site.posts.len(), built.diagnostics))
+    /// One build, as `digest build` does it, with base_url pointing at the local server,
+    /// taking what it can from the last one.
+    fn build(&self) -> BuildResult {
+        let mut input = discover::load(&self.root)?;
+        input.config.base_url = self.base_url.clone();
+        let p = build::prepare(input, self.drafts, &self.cache, &NoProgress)?;
+        let previous = self.live.snapshot().pages.clone().unwrap_or_default();
+        let sink = Memory::new(previous);
+        if let Err(e) = build::emit(&p, &self.cache, &sink, &NoProgress) {
+            let mut d = p.diagnostics.clone();
+            d.push(e);
+            return Err(d);
+        }
+        Ok((sink.into_pages(), p.site.posts.len(), p.diagnostics))
+    }
 }
 
 /// What the server answers from: one build, ready to send.
@@ -249,12 +272,24 @@ fn build_site(root: &Path, base_url: &str, drafts: bool) -> BuildResult {
 struct Snapshot {
     /// Counts builds, good and bad; tabs reload when it changes.
     generation: u64,
-    /// The last good build's files as built; `None` until a build succeeds.
-    built: Option<Arc<HashMap<String, Bytes>>>,
-    /// The same files as served: HTML with the reload script (and the error overlay).
-    served: HashMap<String, Bytes>,
+    /// The last good build's files; `None` until a build succeeds.
+    pages: Option<Arc<Pages>>,
+    /// What every HTML page gets as it is sent: the reload script, after the error box
+    /// when the latest build failed.
+    snippet: String,
     /// The errors of the latest build, when it failed.
     error: Option<String>,
+}
+
+impl Snapshot {
+    /// The response body of a built file: HTML with the snippet, anything else as built.
+    fn body(&self, path: &str, bytes: &Arc<[u8]>) -> Bytes {
+        if path.ends_with(".html") {
+            Bytes::from(route::inject(bytes, &self.snippet))
+        } else {
+            Bytes::from_owner(Arc::clone(bytes))
+        }
+    }
 }
 
 /// The server's shared state: the current snapshot and the channel tabs listen on.
@@ -280,39 +315,21 @@ impl Live {
 
     /// Makes a build's outcome the one served and tells open tabs. A failed build keeps the
     /// last good files and adds its errors.
-    fn publish(&self, outcome: Result<Vec<OutputFile>, String>) {
+    fn publish(&self, outcome: Result<Pages, String>) {
         let old = self.snapshot();
         let generation = old.generation + 1;
-        let (built, error) = match outcome {
-            Ok(files) => {
-                let map: HashMap<String, Bytes> = files
-                    .into_iter()
-                    .map(|f| (f.path, Bytes::from(f.bytes)))
-                    .collect();
-                (Some(Arc::new(map)), None)
-            }
-            Err(e) => (old.built.clone(), Some(e)),
+        let (pages, error) = match outcome {
+            Ok(pages) => (Some(Arc::new(pages)), None),
+            Err(e) => (old.pages.clone(), Some(e)),
         };
         let mut snippet = route::reload_script(generation);
         if let Some(e) = &error {
             snippet.insert_str(0, &route::error_overlay(e));
         }
-        let served = built
-            .iter()
-            .flat_map(|b| b.iter())
-            .map(|(path, bytes)| {
-                let bytes = if path.ends_with(".html") {
-                    Bytes::from(route::inject(bytes, &snippet))
-                } else {
-                    bytes.clone()
-                };
-                (path.clone(), bytes)
-            })
-            .collect();
         let next = Arc::new(Snapshot {
             generation,
-            built,
-            served,
+            pages,
+            snippet,
             error,
         });
         match self.current.write() {
@@ -336,21 +353,24 @@ async fn handle(State(live): State<Arc<Live>>, method: Method, uri: Uri) -> Resp
         return r;
     }
     let snap = live.snapshot();
-    let found = route::route(uri.path(), |p| snap.served.contains_key(p));
-    if found == Route::Events {
-        return events(&live).into_response();
-    }
-    if snap.built.is_none() {
+    let Some(pages) = snap.pages.as_deref() else {
+        if uri.path() == route::EVENTS_PATH {
+            return events(&live).into_response();
+        }
         let errors = snap.error.as_deref().unwrap_or("the site is not built yet");
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "index.html",
             Bytes::from(route::error_page(errors, snap.generation)),
         );
+    };
+    let found = route::route(uri.path(), |p| pages.contains(p));
+    if found == Route::Events {
+        return events(&live).into_response();
     }
     match found {
-        Route::File(path) => match snap.served.get(&path) {
-            Some(bytes) => page(StatusCode::OK, &path, bytes.clone()),
+        Route::File(path) => match pages.get(&path) {
+            Some(bytes) => page(StatusCode::OK, &path, snap.body(&path, bytes)),
             None => not_found(&snap),
         },
         Route::Redirect(to) => {
@@ -365,8 +385,12 @@ async fn handle(State(live): State<Arc<Live>>, method: Method, uri: Uri) -> Resp
 }
 
 fn not_found(snap: &Snapshot) -> Response {
-    match snap.served.get("404.html") {
-        Some(bytes) => page(StatusCode::NOT_FOUND, "404.html", bytes.clone()),
+    match snap.pages.as_deref().and_then(|p| p.get("404.html")) {
+        Some(bytes) => page(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            snap.body("404.html", bytes),
+        ),
         None => page(
             StatusCode::NOT_FOUND,
             "404.txt",
@@ -425,27 +449,40 @@ mod tests {
         );
     }
 
+    fn pages(files: &[(&str, &str)]) -> Pages {
+        let sink = Memory::new(Arc::default());
+        for (path, text) in files {
+            crate::output::Sink::put(&sink, path, path, 0, text.as_bytes()).unwrap();
+        }
+        sink.into_pages()
+    }
+
+    fn served(snap: &Snapshot, path: &str) -> String {
+        let pages = snap.pages.as_deref().unwrap();
+        String::from_utf8(snap.body(path, pages.get(path).unwrap()).to_vec()).unwrap()
+    }
+
     #[test]
     fn a_failed_build_keeps_the_last_good_files_and_adds_the_errors() {
         let live = Live::new();
-        live.publish(Ok(vec![
-            OutputFile::new("index.html", "<html><body>good</body></html>"),
-            OutputFile::new("style.css", "body{}"),
-        ]));
+        live.publish(Ok(pages(&[
+            ("index.html", "<html><body>good</body></html>"),
+            ("style.css", "body{}"),
+        ])));
         live.publish(Err("error: content/a.md:3:7: date: bad".into()));
         let snap = live.snapshot();
         assert_eq!(snap.generation, 2);
-        let html = String::from_utf8(snap.served["index.html"].to_vec()).unwrap();
+        let html = served(&snap, "index.html");
         assert!(html.contains("good"), "{html}");
         assert!(html.contains("content/a.md:3:7"), "{html}");
         assert!(html.contains("var built=\"2\""), "{html}");
-        assert_eq!(&snap.served["style.css"][..], b"body{}");
-        live.publish(Ok(vec![OutputFile::new(
-            "index.html",
-            "<body>fixed</body>",
-        )]));
+        assert_eq!(served(&snap, "style.css"), "body{}");
+        live.publish(Ok(pages(&[("index.html", "<body>fixed</body>")])));
         let snap = live.snapshot();
         assert!(snap.error.is_none());
-        assert!(!String::from_utf8_lossy(&snap.served["index.html"]).contains("digest-serve-error"));
+        assert!(!served(&snap, "index.html").contains("digest-serve-error"));
+        // the page is held as built: the script is added only as it is sent
+        let stored = snap.pages.as_deref().unwrap().get("index.html").unwrap();
+        assert_eq!(&stored[..], b"<body>fixed</body>");
     }
 }

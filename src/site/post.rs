@@ -16,16 +16,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::content::meta::reading_minutes;
 use crate::content::Post;
-
-/// Which stored body belongs to a post: its source file's cache key and its place among that
-/// file's posts (a TSV file holds several). Part of every key of a page that shows the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct BodyRef {
-    /// [`crate::cache::source_key`] of the source file, as two halves (JSON has no u128).
-    pub source: [u64; 2],
-    /// Index of the post among the file's posts.
-    pub index: u32,
-}
+pub use crate::key::BodyRef;
 
 /// The body of a post: the sanitized HTML and its plain text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
